@@ -1,0 +1,45 @@
+"""Compiling an inference function of a model, the one backend-specific place for decoding.
+
+TensorFlow traces it with `tf.function`; JAX jits a stateless version that takes the model's
+variables as arguments (so later training is seen without retracing); PyTorch runs it eagerly
+under `torch.no_grad()`.
+"""
+
+from collections.abc import Callable
+
+import keras
+
+
+def compile_inference(model: keras.Model, fn: Callable) -> Callable:
+    """Returns `fn` compiled for the active backend; `fn` reads `model`'s variables."""
+    backend = keras.backend.backend()
+    if backend == "tensorflow":
+        import tensorflow as tf
+
+        return tf.function(fn, reduce_retracing=True)
+    if backend == "jax":
+        import jax
+
+        def stateless(trainable, non_trainable, *args):
+            mapping = list(zip(model.trainable_variables, trainable, strict=True))
+            mapping += list(zip(model.non_trainable_variables, non_trainable, strict=True))
+            with keras.StatelessScope(state_mapping=mapping):
+                return fn(*args)
+
+        jitted = jax.jit(stateless)
+
+        def run(*args):
+            return jitted(
+                [v.value for v in model.trainable_variables],
+                [v.value for v in model.non_trainable_variables],
+                *args,
+            )
+
+        return run
+    import torch
+
+    def run_no_grad(*args):
+        with torch.no_grad():
+            return fn(*args)
+
+    return run_no_grad

@@ -1,0 +1,366 @@
+"""The decoder: embedding, an RNN stack, optional attention and the output projection.
+
+One step function, `_cell_step`, turns an embedded previous token and the state into the
+output that the projection maps to logits. Teacher forcing, scheduled sampling and decoding all
+run it, so training and inference cannot drift apart. Teacher forcing without input feeding runs
+the whole target through the RNN layers at once instead (the same math, fused kernels).
+"""
+
+import keras
+from keras import ops, tree
+
+from keras_seq2seq import cells, time_loop, validation
+from keras_seq2seq.attention import BahdanauAttention, LuongAttention
+
+BRIDGES = ("copy", "dense", "zero")
+
+
+def _resolve_attention(attention):
+    if attention is None or isinstance(attention, keras.layers.Layer):
+        return attention
+    if isinstance(attention, dict):
+        return keras.saving.deserialize_keras_object(attention)
+    if attention == "luong":
+        return LuongAttention(score="general")
+    if attention == "bahdanau":
+        return BahdanauAttention(units=256)
+    raise ValueError(
+        "`attention` must be None, 'luong', 'bahdanau' or an attention layer. "
+        f"Received: attention={attention!r}"
+    )
+
+
+def _time_major(x):
+    return ops.moveaxis(x, 1, 0)
+
+
+@keras.saving.register_keras_serializable(package="keras_seq2seq")
+class Decoder(keras.layers.Layer):
+    """Generates target logits from the encoder's memory and final states.
+
+    Each step embeds the previous token (concatenated with the previous attentional vector when
+    `input_feeding` is on), runs the RNN stack, attends over the memory with the top layer's
+    output as the query, and combines context and output into the attentional vector
+    `tanh(W [context; output])` (Luong et al. 2015). Without attention the top layer's output is
+    projected directly: the plain decoder of Sutskever et al. 2014.
+
+    Args:
+        vocabulary_size: the target vocabulary size (input embedding and output logits).
+        embedding_dim: the width of the target embeddings.
+        units: the width of each RNN layer.
+        cell: `"lstm"`, `"gru"` or `"simple_rnn"`.
+        num_layers: how many RNN layers are stacked.
+        attention: `None`, `"luong"` (general score), `"bahdanau"` (256 units), or a
+            `LuongAttention` / `BahdanauAttention` layer.
+        attention_layer_size: the width of the attentional vector (default: `units`).
+        input_feeding: feed the previous attentional vector into the next step (Luong); only
+            used with attention.
+        bridge: how the encoder's final states become the decoder's initial states: `"copy"`
+            (same structure and widths), `"dense"` (a learned linear map from all encoder states,
+            for bidirectional or unequal encoders) or `"zero"`.
+        dropout: the dropout rate on the embeddings and on each RNN layer's output.
+        residual: add each layer's input to its output, between stacked layers of equal width.
+        seed: the seed of the dropout masks.
+
+    Call arguments:
+        decoder_input_ids: int `(batch, T)`, starting with the start token.
+        memory: `(batch, S, memory_dim)` encoder outputs.
+        memory_mask: bool `(batch, S)`, False at source padding.
+        encoder_states: the encoder's final states, one list per layer.
+        choice: optional bool `(batch, T)`: True feeds `decoder_input_ids[:, t]` at step `t`,
+            False feeds the model's own prediction from step `t - 1` (scheduled sampling; no
+            gradient flows through the prediction). `None` is teacher forcing.
+        sample_noise: optional uniform `(batch, T)`: with `choice`, the model's prediction is
+            sampled from its softmax with this noise; without it, the argmax is used.
+        dropout_masks: optional `draw_dropout_masks(...)`, drawn here when omitted (pass them
+            when calling inside a conditional, where JAX cannot draw random numbers).
+        training: whether dropout is active.
+
+    Returns:
+        Logits `(batch, T, vocabulary_size)`.
+
+    Example:
+    >>> decoder = Decoder(vocabulary_size=8000, attention="luong", bridge="dense")
+    >>> logits = decoder(decoder_input_ids, memory, mask, encoder_states)
+    """
+
+    def __init__(
+        self,
+        vocabulary_size: int,
+        embedding_dim: int = 256,
+        units: int = 512,
+        cell: str = "lstm",
+        num_layers: int = 1,
+        attention=None,
+        attention_layer_size: int | None = None,
+        input_feeding: bool = True,
+        bridge: str = "copy",
+        dropout: float = 0.0,
+        residual: bool = False,
+        seed: int | None = None,
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        self.vocabulary_size = validation.positive_int("vocabulary_size", vocabulary_size)
+        self.embedding_dim = validation.positive_int("embedding_dim", embedding_dim)
+        self.units = validation.positive_int("units", units)
+        self.cell = cells.check_cell(cell)
+        self.num_layers = validation.positive_int("num_layers", num_layers)
+        self.attention = _resolve_attention(attention)
+        self.attention_layer_size = (
+            self.units
+            if attention_layer_size is None
+            else validation.positive_int("attention_layer_size", attention_layer_size)
+        )
+        self.input_feeding = bool(input_feeding)
+        self.bridge = validation.one_of("bridge", bridge, BRIDGES)
+        self.dropout = validation.unit_interval("dropout", dropout, include_one=False)
+        self.residual = bool(residual)
+        self.seed = seed
+        self.seed_generator = keras.random.SeedGenerator(seed)
+        self.embedding = keras.layers.Embedding(vocabulary_size, embedding_dim, name="embedding")
+        self.rnn_layers = [
+            cells.make_rnn(self.cell, self.units, name=f"rnn_{i}") for i in range(num_layers)
+        ]
+        if self.attention is not None:
+            self.attention_dense = keras.layers.Dense(
+                self.attention_layer_size, activation="tanh", use_bias=False, name="attentional"
+            )
+        self.bridge_dense = None
+        self.output_projection = keras.layers.Dense(vocabulary_size, name="output_projection")
+
+    @property
+    def feeds_input(self) -> bool:
+        """Whether steps depend on the previous attentional vector (so must run one by one)."""
+        return self.attention is not None and self.input_feeding
+
+    @property
+    def output_dim(self) -> int:
+        """The width of the vector that the output projection maps to logits."""
+        return self.attention_layer_size if self.attention is not None else self.units
+
+    @property
+    def state_structure(self) -> list[list[int]]:
+        """The RNN state widths: one list per layer, one width per state tensor."""
+        return [[self.units] * cells.num_states(self.cell) for _ in range(self.num_layers)]
+
+    def build(self, decoder_input_ids_shape, memory_shape, encoder_states_shape=None, **kwargs):
+        batch = decoder_input_ids_shape[0]
+        self.embedding.build(decoder_input_ids_shape)
+        width = self.embedding_dim + (self.attention_layer_size if self.feeds_input else 0)
+        for layer in self.rnn_layers:
+            layer.build((batch, None, width))
+            width = self.units
+        if self.attention is not None:
+            self.attention.build((batch, self.units), memory_shape)
+            self.attention_dense.build((batch, memory_shape[-1] + self.units))
+        self.output_projection.build((batch, self.output_dim))
+        encoder_structure = [[s[-1] for s in layer] for layer in (encoder_states_shape or [])]
+        if self.bridge == "copy" and encoder_structure != self.state_structure:
+            raise ValueError(
+                "bridge='copy' needs encoder final states shaped like the decoder's "
+                f"(widths per layer {self.state_structure}); the encoder's are "
+                f"{encoder_structure}. Use bridge='dense' or 'zero'."
+            )
+        if self.bridge == "dense":
+            if not encoder_structure:
+                raise ValueError("bridge='dense' needs encoder states; received none.")
+            self.bridge_dense = keras.layers.Dense(
+                sum(sum(layer) for layer in self.state_structure), name="bridge"
+            )
+            self.bridge_dense.build((batch, sum(sum(layer) for layer in encoder_structure)))
+
+    # -- the pieces shared by training and decoding ------------------------------------------
+
+    def initial_state(self, encoder_states, batch_size):
+        """The decoder state before the first step, from the encoder's final states."""
+        dtype = self.compute_dtype
+        if self.bridge == "copy":
+            rnn = [list(layer) for layer in encoder_states]
+        elif self.bridge == "zero":
+            rnn = [
+                [ops.zeros((batch_size, w), dtype=dtype) for w in layer]
+                for layer in self.state_structure
+            ]
+        else:
+            flat = self.bridge_dense(ops.concatenate(tree.flatten(encoder_states), axis=-1))
+            sizes = [w for layer in self.state_structure for w in layer]
+            pieces = ops.split(flat, [sum(sizes[: i + 1]) for i in range(len(sizes) - 1)], -1)
+            pieces = iter(pieces)
+            rnn = [[next(pieces) for _ in layer] for layer in self.state_structure]
+        state = {"rnn": rnn}
+        if self.feeds_input:
+            state["feed"] = ops.zeros((batch_size, self.attention_layer_size), dtype=dtype)
+        return state
+
+    def prepare_memory(self, memory, memory_mask):
+        """Loop-invariant attention inputs: the memory, its projected keys and its mask."""
+        if self.attention is None:
+            return {}
+        return {
+            "values": memory,
+            "keys": self.attention.compute_keys(memory),
+            "mask": memory_mask,
+        }
+
+    def _attend(self, query, memory):
+        """The attentional vector for `(batch, [T,] units)` queries, and attention weights."""
+        if self.attention is None:
+            return query, None
+        context, weights = self.attention(
+            query, memory["values"], keys=memory["keys"], mask=memory["mask"]
+        )
+        combined = ops.concatenate([ops.cast(context, query.dtype), query], axis=-1)
+        return self.attention_dense(combined), weights
+
+    def _cell_step(self, embedded, state, memory, dropout_masks):
+        """One step from an embedded token `(batch, embedding_dim)`: output, state, weights."""
+        x = embedded
+        if "embedding" in dropout_masks:
+            x = x * dropout_masks["embedding"]
+        if self.feeds_input:
+            x = ops.concatenate([x, state["feed"]], axis=-1)
+        new_rnn = []
+        for index, layer in enumerate(self.rnn_layers):
+            output, layer_state = layer.cell(x, state["rnn"][index])
+            if self.residual and index > 0 and output.shape[-1] == x.shape[-1]:
+                output = output + x
+            if f"layer_{index}" in dropout_masks:
+                output = output * dropout_masks[f"layer_{index}"]
+            new_rnn.append(list(layer_state))
+            x = output
+        output, weights = self._attend(x, memory)
+        new_state = {"rnn": new_rnn}
+        if self.feeds_input:
+            new_state["feed"] = output
+        return output, new_state, weights
+
+    def step(self, token_ids, state, memory):
+        """Decodes one token: `(logits (batch, vocabulary_size), new_state, weights)`.
+
+        `memory` is `prepare_memory(...)`; `weights` are `(batch, S)` or None without attention.
+        """
+        output, state, weights = self._cell_step(self.embedding(token_ids), state, memory, {})
+        return self.output_projection(output), state, weights
+
+    # -- training over a whole target ----------------------------------------------------------
+
+    def draw_dropout_masks(self, batch_size, length, training=None):
+        """Scaled keep-masks `(batch, T, width)` for every dropout site, drawn before any loop."""
+        if not training or self.dropout == 0.0:
+            return {}
+        widths = {"embedding": self.embedding_dim}
+        widths.update({f"layer_{i}": self.units for i in range(self.num_layers)})
+        masks = {}
+        for name, width in widths.items():
+            noise = keras.random.uniform((batch_size, length, width), seed=self.seed_generator)
+            keep = ops.cast(noise >= self.dropout, self.compute_dtype)
+            masks[name] = keep / (1.0 - self.dropout)
+        return masks
+
+    def _teacher_forced(self, decoder_input_ids, state, memory, masks):
+        embedded = self.embedding(decoder_input_ids)
+        if self.feeds_input:
+            return self._run_steps(embedded, state, memory, masks)
+        x = embedded * masks["embedding"] if "embedding" in masks else embedded
+        for index, layer in enumerate(self.rnn_layers):
+            output, *_ = layer(x, initial_state=state["rnn"][index])
+            if self.residual and index > 0 and output.shape[-1] == x.shape[-1]:
+                output = output + x
+            if f"layer_{index}" in masks:
+                output = output * masks[f"layer_{index}"]
+            x = output
+        return self._attend(x, memory)[0]
+
+    def _run_steps(self, embedded, state, memory, masks):
+        def body(state, inputs):
+            x_t, masks_t = inputs
+            output, state, _ = self._cell_step(x_t, state, memory, masks_t)
+            return state, output
+
+        inputs = (_time_major(embedded), tree.map_structure(_time_major, masks))
+        _, outputs = time_loop.scan(body, state, inputs, embedded.shape[1])
+        return _time_major(outputs)
+
+    def _scheduled(self, decoder_input_ids, choice, sample_noise, state, memory, masks):
+        def body(carry, inputs):
+            state, previous_prediction = carry
+            true_t, choice_t, noise_t, masks_t = inputs
+            token = ops.where(choice_t, true_t, previous_prediction)
+            output, state, _ = self._cell_step(self.embedding(token), state, memory, masks_t)
+            logits = self.output_projection(ops.stop_gradient(output))
+            prediction = _predict(logits, noise_t if sample_noise is not None else None)
+            return (state, prediction), output
+
+        ids = ops.cast(decoder_input_ids, "int32")
+        noise = sample_noise if sample_noise is not None else ops.zeros(ops.shape(ids))
+        inputs = (*map(_time_major, (ids, choice, noise)), tree.map_structure(_time_major, masks))
+        carry = (state, ids[:, 0])
+        _, outputs = time_loop.scan(body, carry, inputs, ids.shape[1])
+        return _time_major(outputs)
+
+    def call(
+        self,
+        decoder_input_ids,
+        memory,
+        memory_mask,
+        encoder_states,
+        choice=None,
+        sample_noise=None,
+        dropout_masks=None,
+        training=None,
+    ):
+        if "int" not in str(decoder_input_ids.dtype):
+            raise ValueError(
+                f"`decoder_input_ids` must be integer ids. Received dtype={decoder_input_ids.dtype}"
+            )
+        batch_size, length = ops.shape(decoder_input_ids)[0], decoder_input_ids.shape[1]
+        if length is None:
+            raise ValueError("The decoder needs a static target length; got shape (batch, None).")
+        state = self.initial_state(encoder_states, batch_size)
+        attention_memory = self.prepare_memory(memory, memory_mask)
+        if dropout_masks is None:
+            dropout_masks = self.draw_dropout_masks(batch_size, length, training)
+        if choice is None:
+            outputs = self._teacher_forced(
+                decoder_input_ids, state, attention_memory, dropout_masks
+            )
+        else:
+            outputs = self._scheduled(
+                decoder_input_ids, choice, sample_noise, state, attention_memory, dropout_masks
+            )
+        return self.output_projection(outputs)
+
+    def compute_output_spec(self, decoder_input_ids, *args, **kwargs):
+        shape = (*decoder_input_ids.shape, self.vocabulary_size)
+        return keras.KerasTensor(shape, dtype=self.compute_dtype)
+
+    def get_config(self) -> dict:
+        return {
+            **super().get_config(),
+            "vocabulary_size": self.vocabulary_size,
+            "embedding_dim": self.embedding_dim,
+            "units": self.units,
+            "cell": self.cell,
+            "num_layers": self.num_layers,
+            "attention": (
+                None
+                if self.attention is None
+                else keras.saving.serialize_keras_object(self.attention)
+            ),
+            "attention_layer_size": self.attention_layer_size,
+            "input_feeding": self.input_feeding,
+            "bridge": self.bridge,
+            "dropout": self.dropout,
+            "residual": self.residual,
+            "seed": self.seed,
+        }
+
+
+def _predict(logits, uniform_noise):
+    """The argmax of `logits (batch, V)`, or a sample by inverting the softmax CDF at `noise`."""
+    if uniform_noise is None:
+        return ops.cast(ops.argmax(logits, axis=-1), "int32")
+    cdf = ops.cumsum(ops.softmax(ops.cast(logits, "float32"), axis=-1), axis=-1)
+    below = ops.cast(cdf < ops.expand_dims(uniform_noise, -1), "int32")
+    return ops.minimum(ops.sum(below, axis=-1), logits.shape[-1] - 1)

@@ -1,0 +1,65 @@
+"""A differentiable loop over the time axis, compiled on every backend.
+
+This is the one place where the training-time loop is backend-specific, because the portable
+choices fall short: `keras.ops.while_loop` is not differentiable on JAX, and TensorFlow's
+`keras.ops.scan` does not compile under XLA (its gradient needs a fixed iteration count). So:
+JAX uses `lax.scan` (through `keras.ops.scan`), TensorFlow a `tf.while_loop` with
+`maximum_iterations` (XLA-compilable, like Keras's own RNN loop) and PyTorch a Python loop.
+"""
+
+from collections.abc import Callable
+
+import keras
+from keras import ops, tree
+
+
+def scan(step_fn: Callable, carry, inputs, length: int):
+    """Runs `carry, outputs_t = step_fn(carry, inputs_t)` for `t` in `range(length)`.
+
+    Args:
+        step_fn: a function of `(carry, inputs_t)` returning `(carry, outputs_t)`; it must not
+            draw random numbers (draw them before the loop and pass them in `inputs`).
+        carry: the initial loop state, a nested structure of tensors.
+        inputs: a nested structure of time-major tensors `(length, ...)`.
+        length: the static number of steps.
+
+    Returns:
+        `(carry, outputs)`: the final carry and the time-major stacked outputs `(length, ...)`.
+    """
+    backend = keras.backend.backend()
+    if backend == "jax":
+        return ops.scan(step_fn, carry, inputs, length=length)
+    if backend == "tensorflow":
+        return _tf_scan(step_fn, carry, inputs, length)
+    outputs = []
+    for t in range(length):
+        carry, step_out = step_fn(carry, tree.map_structure(lambda x, t=t: x[t], inputs))
+        outputs.append(step_out)
+    return carry, tree.map_structure(lambda *xs: ops.stack(xs), *outputs)
+
+
+def _tf_scan(step_fn, carry, inputs, length):
+    import tensorflow as tf
+
+    flat_inputs = tree.flatten(inputs)
+
+    def inputs_at(t):
+        return tree.pack_sequence_as(inputs, [x[t] for x in flat_inputs])
+
+    # Trace one step for the output structure; the graph optimizer prunes this unused copy.
+    _, template = step_fn(carry, inputs_at(0))
+    flat_template = tree.flatten(template)
+    arrays = [tf.TensorArray(x.dtype, size=length, element_shape=x.shape) for x in flat_template]
+
+    def body(t, carry, arrays):
+        carry, step_out = step_fn(carry, inputs_at(t))
+        arrays = [a.write(t, y) for a, y in zip(arrays, tree.flatten(step_out), strict=True)]
+        return t + 1, carry, arrays
+
+    _, carry, arrays = tf.while_loop(
+        lambda t, *_: t < length,
+        body,
+        (tf.constant(0), carry, arrays),
+        maximum_iterations=length,
+    )
+    return carry, tree.pack_sequence_as(template, [a.stack() for a in arrays])

@@ -1,0 +1,147 @@
+"""The scheduled-sampling `train_step`, one class per backend, chosen at import time.
+
+Only the gradient mechanics differ per backend, as in Keras's own trainers. The math lives in the
+model: `draw_choice` (the teacher/model choice matrix from the current ratio and the model's seed
+generator) and `call(..., choice=...)`. Each step reports the ratio it used as
+`teacher_forcing_ratio` in the logs.
+"""
+
+import keras
+from keras import tree
+
+
+def _batch_size(x):
+    return keras.ops.shape(next(i for i in tree.flatten(x) if i is not None))[0]
+
+
+class TensorFlowTrainer:
+    def train_step(self, data):
+        import tensorflow as tf
+
+        x, y, sample_weight = keras.utils.unpack_x_y_sample_weight(data)
+        ratio, choice = self.draw_choice(x)
+        weights = self.trainable_weights
+
+        def forward_and_gradients(path_choice):
+            with tf.GradientTape() as tape:
+                y_pred = self.forward(x, training=True, choice=path_choice, shortcut=False)
+                loss = self._compute_loss(
+                    x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=True
+                )
+                scaled_loss = loss if self.optimizer is None else self.optimizer.scale_loss(loss)
+            gradients = tape.gradient(scaled_loss, weights)
+            # Both branches must return dense gradients (embeddings give IndexedSlices in one).
+            return loss, y_pred, [None if g is None else tf.convert_to_tensor(g) for g in gradients]
+
+        # The teacher-forcing shortcut is taken here rather than inside the model: XLA cannot
+        # compile the gradient of a loop inside a conditional, so each branch takes its own.
+        loss, y_pred, gradients = tf.cond(
+            tf.reduce_all(choice),
+            lambda: forward_and_gradients(None),
+            lambda: forward_and_gradients(choice),
+        )
+        # Keras divides the loss by the replica count under tf.distribute; undo it for logs.
+        replicas = tf.distribute.get_strategy().num_replicas_in_sync
+        self._loss_tracker.update_state(loss * replicas, sample_weight=_batch_size(x))
+        if weights:
+            self.optimizer.apply_gradients(zip(gradients, weights, strict=True))
+        logs = self.compute_metrics(x, y, y_pred, sample_weight=sample_weight)
+        logs["teacher_forcing_ratio"] = ratio
+        return logs
+
+
+class JaxTrainer:
+    def train_step(self, state, data):
+        import jax
+
+        trainable, non_trainable, optimizer_variables, metrics_variables = state
+        x, y, sample_weight = keras.utils.unpack_x_y_sample_weight(data)
+        mapping = list(zip(self.non_trainable_variables, non_trainable, strict=True))
+        with keras.StatelessScope(state_mapping=mapping) as scope:
+            ratio, choice = self.draw_choice(x)
+        non_trainable = [scope.get_current_value(v) for v in self.non_trainable_variables]
+
+        def loss_fn(trainable, non_trainable, metrics_variables):
+            y_pred, non_trainable, losses = self.stateless_call(
+                trainable, non_trainable, x, return_losses=True, training=True, choice=choice
+            )
+            if losses:
+                self._losses_override = losses
+            loss, (_, non_trainable, metrics_variables) = self.stateless_compute_loss(
+                trainable,
+                non_trainable,
+                metrics_variables,
+                x=x,
+                y=y,
+                y_pred=y_pred,
+                sample_weight=sample_weight,
+                training=True,
+            )
+            if losses:
+                self._losses_override = []
+            unscaled_loss = loss
+            if self.optimizer is not None:
+                optimizer_mapping = list(
+                    zip(self.optimizer.variables, optimizer_variables, strict=True)
+                )
+                with keras.StatelessScope(state_mapping=optimizer_mapping):
+                    loss = self.optimizer.scale_loss(loss)
+            return loss, (unscaled_loss, y_pred, non_trainable, metrics_variables)
+
+        grad_fn = jax.value_and_grad(loss_fn, has_aux=True)
+        (_, aux), grads = grad_fn(trainable, non_trainable, metrics_variables)
+        unscaled_loss, y_pred, non_trainable, metrics_variables = aux
+        trainable, optimizer_variables = self.optimizer.stateless_apply(
+            optimizer_variables, grads, trainable
+        )
+        logs, metrics_variables = self._update_metrics_variables(
+            metrics_variables, unscaled_loss, x, y, y_pred, sample_weight
+        )
+        logs["teacher_forcing_ratio"] = ratio
+        return logs, (trainable, non_trainable, optimizer_variables, metrics_variables)
+
+
+class TorchTrainer:
+    def train_step(self, data):
+        import torch
+
+        x, y, sample_weight = keras.utils.unpack_x_y_sample_weight(data)
+        with torch.no_grad():
+            ratio, choice = self.draw_choice(x)
+        y_pred = self(x, training=True, choice=choice)
+        self.zero_grad()
+        loss = self._compute_loss(
+            x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=True
+        )
+        self._loss_tracker.update_state(loss, sample_weight=_batch_size(x))
+        if self.optimizer is not None:
+            loss = self.optimizer.scale_loss(loss)
+        if self.trainable_weights:
+            loss.backward()
+            weights = self.trainable_weights[:]
+            gradients = [v.value.grad for v in weights]
+            with torch.no_grad():
+                self.optimizer.apply(gradients, weights)
+        logs = self.compute_metrics(x, y, y_pred, sample_weight=sample_weight)
+        logs["teacher_forcing_ratio"] = ratio
+        return logs
+
+
+ScheduledSamplingTrainer = {
+    "tensorflow": TensorFlowTrainer,
+    "jax": JaxTrainer,
+    "torch": TorchTrainer,
+}[keras.backend.backend()]
+
+
+def default_jit_compile():
+    """`jit_compile` for `compile(jit_compile="auto")`.
+
+    Keras leaves XLA off for TensorFlow on CPU; the decoder's step loop runs much faster under it,
+    so it is on here too, except under a `tf.distribute` strategy (where Keras also turns it off).
+    """
+    if keras.backend.backend() != "tensorflow":
+        return "auto"
+    import tensorflow as tf
+
+    return not tf.distribute.has_strategy()

@@ -1,0 +1,43 @@
+"""Argument checks shared by the public classes; every message names the argument and value."""
+
+from collections.abc import Iterable
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def positive_int(name: str, value) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"`{name}` must be a positive int. Received: {name}={value!r}")
+    return value
+
+
+def non_negative_int(name: str, value) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"`{name}` must be a non-negative int. Received: {name}={value!r}")
+    return value
+
+
+def unit_interval(name: str, value, include_one: bool = True) -> float:
+    inside = _is_number(value) and value >= 0.0 and (value <= 1.0 if include_one else value < 1.0)
+    if not inside:
+        interval = "[0, 1]" if include_one else "[0, 1)"
+        raise ValueError(f"`{name}` must be a number in {interval}. Received: {name}={value!r}")
+    return float(value)
+
+
+def one_of(name: str, value, allowed: Iterable):
+    allowed = tuple(allowed)
+    if value not in allowed:
+        options = ", ".join(repr(a) for a in allowed)
+        raise ValueError(f"`{name}` must be one of {options}. Received: {name}={value!r}")
+    return value
+
+
+def number(name: str, value, minimum: float | None = None, exclusive: bool = False) -> float:
+    too_small = minimum is not None and (value <= minimum if exclusive else value < minimum)
+    if not _is_number(value) or too_small:
+        bound = "" if minimum is None else f" {'>' if exclusive else '>='} {minimum}"
+        raise ValueError(f"`{name}` must be a number{bound}. Received: {name}={value!r}")
+    return float(value)
