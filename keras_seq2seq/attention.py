@@ -26,6 +26,16 @@ def masked_softmax(scores, mask):
     return weights * ops.cast(mask, weights.dtype)
 
 
+def _kernel(layer, shape, name):
+    return layer.add_weight(shape=shape, initializer="glorot_uniform", name=name)
+
+
+def _project(x, kernel):
+    """`x (..., d) @ kernel (d, u)` as one 2-D matmul (compiles inside XLA loop gradients)."""
+    flat = ops.matmul(ops.reshape(x, (-1, x.shape[-1])), kernel)
+    return ops.reshape(flat, (*ops.shape(x)[:-1], kernel.shape[-1]))
+
+
 class _Attention(keras.layers.Layer):
     """Shared call logic: subclasses implement `compute_keys` and `score`."""
 
@@ -96,10 +106,8 @@ class BahdanauAttention(_Attention):
         self.normalize = bool(normalize)
 
     def build(self, query_shape, memory_shape, keys_shape=None, mask_shape=None):
-        self.query_dense = keras.layers.Dense(self.units, use_bias=False, name="query")
-        self.query_dense.build(query_shape)
-        self.memory_dense = keras.layers.Dense(self.units, use_bias=False, name="memory")
-        self.memory_dense.build(memory_shape)
+        self.query_kernel = _kernel(self, (query_shape[-1], self.units), "query_kernel")
+        self.memory_kernel = _kernel(self, (memory_shape[-1], self.units), "memory_kernel")
         self.v = self.add_weight(
             shape=(self.units,), initializer="glorot_uniform", name="v", trainable=True
         )
@@ -112,10 +120,10 @@ class BahdanauAttention(_Attention):
             self.b = self.add_weight(shape=(self.units,), initializer="zeros", name="b")
 
     def compute_keys(self, memory):
-        return self.memory_dense(memory)
+        return _project(memory, self.memory_kernel)
 
     def score(self, query, keys):
-        hidden = ops.expand_dims(self.query_dense(query), 2) + ops.expand_dims(keys, 1)
+        hidden = ops.expand_dims(_project(query, self.query_kernel), 2) + ops.expand_dims(keys, 1)
         v = self.v
         if self.normalize:
             hidden = hidden + self.b
@@ -167,14 +175,11 @@ class LuongAttention(_Attention):
                 f"query_dim={query_dim}, memory_dim={memory_dim}; use score='general'."
             )
         if self.score_type == "general":
-            self.memory_dense = keras.layers.Dense(query_dim, use_bias=False, name="memory")
-            self.memory_dense.build(memory_shape)
+            self.memory_kernel = _kernel(self, (memory_dim, query_dim), "memory_kernel")
         elif self.score_type == "concat":
             units = self.units or query_dim
-            self.query_dense = keras.layers.Dense(units, use_bias=False, name="query")
-            self.query_dense.build(query_shape)
-            self.memory_dense = keras.layers.Dense(units, use_bias=False, name="memory")
-            self.memory_dense.build(memory_shape)
+            self.query_kernel = _kernel(self, (query_dim, units), "query_kernel")
+            self.memory_kernel = _kernel(self, (memory_dim, units), "memory_kernel")
             self.v = self.add_weight(shape=(units,), initializer="glorot_uniform", name="v")
         if self.scale:
             self.g = self.add_weight(shape=(), initializer="ones", name="g")
@@ -182,11 +187,13 @@ class LuongAttention(_Attention):
     def compute_keys(self, memory):
         if self.score_type == "dot":
             return memory
-        return self.memory_dense(memory)
+        return _project(memory, self.memory_kernel)
 
     def score(self, query, keys):
         if self.score_type == "concat":
-            hidden = ops.expand_dims(self.query_dense(query), 2) + ops.expand_dims(keys, 1)
+            hidden = ops.expand_dims(_project(query, self.query_kernel), 2) + ops.expand_dims(
+                keys, 1
+            )
             scores = ops.sum(ops.tanh(hidden) * self.v, axis=-1)
         else:
             scores = ops.matmul(query, ops.transpose(keys, (0, 2, 1)))

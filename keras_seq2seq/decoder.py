@@ -152,7 +152,8 @@ class Decoder(keras.layers.Layer):
             layer.build((batch, None, width))
             width = self.units
         if self.attention is not None:
-            self.attention.build((batch, self.units), memory_shape)
+            if not self.attention.built:  # a deserialized attention layer comes built
+                self.attention.build((batch, self.units), memory_shape)
             self.attention_dense.build((batch, memory_shape[-1] + self.units))
         self.output_projection.build((batch, self.output_dim))
         encoder_structure = [[s[-1] for s in layer] for layer in (encoder_states_shape or [])]
@@ -185,8 +186,8 @@ class Decoder(keras.layers.Layer):
         else:
             flat = self.bridge_dense(ops.concatenate(tree.flatten(encoder_states), axis=-1))
             sizes = [w for layer in self.state_structure for w in layer]
-            pieces = ops.split(flat, [sum(sizes[: i + 1]) for i in range(len(sizes) - 1)], -1)
-            pieces = iter(pieces)
+            boundaries = [sum(sizes[: i + 1]) for i in range(len(sizes) - 1)]
+            pieces = iter(ops.split(flat, boundaries, -1) if boundaries else [flat])
             rnn = [[next(pieces) for _ in layer] for layer in self.state_structure]
         state = {"rnn": rnn}
         if self.feeds_input:

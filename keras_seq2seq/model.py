@@ -129,12 +129,15 @@ class Seq2Seq(trainers.ScheduledSamplingTrainer, keras.Model):
 
     def build(self, input_shape=None):
         source_shape, target_shape = unpack_inputs(input_shape)
-        self.encoder.build(source_shape)
+        # Deserialized sublayers come built; building them twice would add weights twice.
+        if not self.encoder.built:
+            self.encoder.build(source_shape)
         memory_shape = (source_shape[0], source_shape[1], self.encoder.output_dim)
         states_shape = [
             [(source_shape[0], w) for w in layer] for layer in self.encoder.state_structure
         ]
-        self.decoder.build(target_shape, memory_shape, states_shape)
+        if not self.decoder.built:
+            self.decoder.build(target_shape, memory_shape, states_shape)
         self.built = True
 
     def call(self, inputs, training=None, choice=None):

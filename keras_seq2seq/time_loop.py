@@ -41,10 +41,17 @@ def scan(step_fn: Callable, carry, inputs, length: int):
 def _tf_scan(step_fn, carry, inputs, length):
     import tensorflow as tf
 
-    flat_inputs = tree.flatten(inputs)
+    # Inputs are read through TensorArrays: their gradient is one stack, where slicing the
+    # whole tensor at every step would accumulate a full-size gradient per step.
+    flat_inputs = [
+        tf.TensorArray(
+            x.dtype, size=length, element_shape=x.shape[1:], clear_after_read=False
+        ).unstack(x)
+        for x in tree.flatten(inputs)
+    ]
 
     def inputs_at(t):
-        return tree.pack_sequence_as(inputs, [x[t] for x in flat_inputs])
+        return tree.pack_sequence_as(inputs, [x.read(t) for x in flat_inputs])
 
     # Trace one step for the output structure; the graph optimizer prunes this unused copy.
     _, template = step_fn(carry, inputs_at(0))

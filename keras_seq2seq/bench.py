@@ -1,0 +1,80 @@
+"""Training throughput on the standard benchmark shape, for the active Keras backend.
+
+    KERAS_BACKEND=jax python -m keras_seq2seq.bench [--reps 10] [--json out.json]
+
+Shape (the same as the reference peer's `tfa_seq2seq_bench.py`): vocabulary 8000/8000, embedding
+256, one LSTM layer of 512 in the encoder and the decoder, Luong general attention with input
+feeding (attentional vector 512), batch 64, source and target length 20, random ids, float32.
+Prints target tokens per second of `train_on_batch` for teacher forcing (ratio 1.0) and for
+scheduled sampling at ratio 0.5 (argmax predictions).
+"""
+
+import argparse
+import json
+import time
+
+import keras
+import numpy as np
+
+from keras_seq2seq.layers import Decoder, Encoder
+from keras_seq2seq.model import Seq2Seq
+
+VOCAB, EMBED, UNITS, BATCH, SOURCE_LEN, TARGET_LEN = 8000, 256, 512, 64, 20, 20
+
+
+def standard_model(seed: int = 0) -> Seq2Seq:
+    """The benchmark's model: one LSTM layer each side, Luong general attention, input feeding."""
+    return Seq2Seq(
+        Encoder(VOCAB, EMBED, UNITS),
+        Decoder(VOCAB, EMBED, UNITS, attention="luong", input_feeding=True),
+        seed=seed,
+    )
+
+
+def standard_batch(seed: int = 0) -> tuple[tuple[np.ndarray, np.ndarray], np.ndarray]:
+    """Random ids in the benchmark shape (no padding), with a start token up front."""
+    rng = np.random.default_rng(seed)
+    source = rng.integers(4, VOCAB, (BATCH, SOURCE_LEN)).astype("int32")
+    target = rng.integers(4, VOCAB, (BATCH, TARGET_LEN + 1)).astype("int32")
+    target[:, 0] = 1
+    return (source, target[:, :-1]), target[:, 1:]
+
+
+def seconds_per_call(fn, reps: int) -> float:
+    """The mean wall time of `fn` over `reps` calls, after two warm-up calls (compilation)."""
+    fn()
+    fn()
+    start = time.perf_counter()
+    for _ in range(reps):
+        fn()
+    return (time.perf_counter() - start) / reps
+
+
+def train_throughput(reps: int) -> dict:
+    model = standard_model()
+    model.compile(optimizer=keras.optimizers.Adam())
+    x, y = standard_batch()
+    results = {}
+    for name, ratio in (("teacher_forcing", 1.0), ("scheduled_sampling", 0.5)):
+        model.teacher_forcing_ratio.assign(ratio)
+        seconds = seconds_per_call(lambda: model.train_on_batch(x, y), reps)
+        results[f"train_{name}_tokens_per_s"] = BATCH * TARGET_LEN / seconds
+    return results
+
+
+def main(argv: list[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--reps", type=int, default=10, help="timed calls per figure")
+    parser.add_argument("--json", help="also write the figures to this file")
+    args = parser.parse_args(argv)
+    results = {"backend": keras.backend.backend(), "keras": keras.__version__}
+    results.update(train_throughput(args.reps))
+    print(json.dumps(results, indent=1))
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(results, f, indent=1)
+    return results
+
+
+if __name__ == "__main__":
+    main()

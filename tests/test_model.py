@@ -1,0 +1,200 @@
+import keras
+import numpy as np
+import pytest
+from conftest import random_batch, tiny_model
+from keras import ops
+
+from keras_seq2seq import data
+from keras_seq2seq.callbacks import TeacherForcingSchedule
+from keras_seq2seq.model import Seq2Seq
+from keras_seq2seq.schedules import Constant
+
+
+def _logits(model, x):
+    return ops.convert_to_numpy(model(x, training=False))
+
+
+@pytest.mark.parametrize(
+    "attention, input_feeding",
+    [(None, True), ("luong", True), ("luong", False), ("bahdanau", True)],
+)
+def test_fit_evaluate_predict_contract(attention, input_feeding):
+    model = tiny_model(attention=attention, input_feeding=input_feeding)
+    model.compile(optimizer=keras.optimizers.Adam(0.01))
+    model.teacher_forcing_ratio.assign(0.5)
+    x, y = random_batch(batch=16)
+    history = model.fit(x, y, batch_size=8, epochs=2, verbose=0)
+    assert set(history.history) == {"loss", "accuracy", "exact_match", "teacher_forcing_ratio"}
+    assert history.history["teacher_forcing_ratio"] == pytest.approx([0.5, 0.5])
+    results = model.evaluate(x, y, verbose=0, return_dict=True)
+    assert set(results) == {"loss", "accuracy", "exact_match"}
+    assert model.predict(x, verbose=0).shape == (16, 5, 20)
+    dict_inputs = {"source_ids": x[0], "decoder_input_ids": x[1]}
+    np.testing.assert_allclose(_logits(model, dict_inputs), _logits(model, x), rtol=1e-6)
+
+
+def test_loss_at_ratio_one_equals_teacher_forcing():
+    x, y = random_batch(batch=8)
+    model = tiny_model()
+    model.compile(optimizer=keras.optimizers.SGD(0.0))
+    expected = model.evaluate(x, y, batch_size=8, verbose=0, return_dict=True)["loss"]
+    logs = model.train_on_batch(x, y, return_dict=True)
+    assert logs["loss"] == pytest.approx(expected, rel=1e-5)
+    assert logs["teacher_forcing_ratio"] == 1.0
+
+
+def test_ratio_zero_trains_on_the_models_own_predictions():
+    """With ratio 0, the train step's loss is the loss of the free-running decoder."""
+    x, y = random_batch(batch=8, pad=False)
+    model = tiny_model()
+    model.compile(optimizer=keras.optimizers.SGD(0.0))
+    free = model(x, choice=np.zeros(x[1].shape, bool))
+    predictions = ops.convert_to_numpy(free).argmax(-1).astype("int32")
+    fed = np.concatenate([x[1][:, :1], predictions[:, :-1]], axis=1)
+    expected = model.evaluate((x[0], fed), y, batch_size=8, verbose=0, return_dict=True)["loss"]
+    model.teacher_forcing_ratio.assign(0.0)
+    logs = model.train_on_batch(x, y, return_dict=True)
+    assert logs["loss"] == pytest.approx(expected, rel=1e-5)
+    assert logs["teacher_forcing_ratio"] == 0.0
+
+
+@pytest.mark.parametrize("ratio", [0.0, 0.3, 0.75, 1.0])
+def test_realized_fraction_matches_the_ratio(ratio):
+    model = tiny_model()
+    model.teacher_forcing_ratio.assign(ratio)
+    decoder_inputs = np.ones((200, 101), "int32")
+    used, choice = model.draw_choice((np.ones((200, 3), "int32"), decoder_inputs))
+    choice = ops.convert_to_numpy(choice)
+    assert float(ops.convert_to_numpy(used)) == pytest.approx(ratio)
+    assert choice[:, 0].all()
+    assert choice[:, 1:].mean() == pytest.approx(ratio, abs=0.01)
+
+
+def test_sampling_mode_trains_and_is_seeded():
+    x, y = random_batch(batch=8)
+    losses = []
+    for _ in range(2):
+        keras.utils.set_random_seed(7)
+        model = tiny_model()
+        model.sampling = "sample"
+        model.compile(optimizer=keras.optimizers.Adam(0.01))
+        model.teacher_forcing_ratio.assign(0.5)
+        losses.append(model.fit(x, y, epochs=3, verbose=0).history["loss"])
+    np.testing.assert_allclose(losses[0], losses[1], rtol=1e-5)
+
+
+def test_schedule_callback_drives_the_logged_ratio_per_batch():
+    seen = []
+
+    class Record(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            seen.append(float(logs["teacher_forcing_ratio"]))
+
+    schedule = TeacherForcingSchedule(lambda step: 1.0 - 0.1 * step, per="batch")
+    model = tiny_model()
+    model.compile(optimizer="adam")
+    x, y = random_batch(batch=12)
+    model.fit(x, y, batch_size=4, epochs=2, verbose=0, callbacks=[schedule, Record()])
+    assert seen == pytest.approx([1.0 - 0.1 * i for i in range(6)])
+    seen.clear()
+    model.fit(x, y, batch_size=4, epochs=1, verbose=0, callbacks=[schedule, Record()])
+    assert seen == pytest.approx([0.4, 0.3, 0.2]), "a second fit continues the schedule"
+
+
+def test_schedule_callback_per_epoch():
+    model = tiny_model()
+    model.compile(optimizer="adam")
+    x, y = random_batch(batch=8)
+    schedule = TeacherForcingSchedule(lambda epoch: 0.5**epoch, per="epoch")
+    history = model.fit(x, y, batch_size=4, epochs=3, verbose=0, callbacks=[schedule])
+    assert history.history["teacher_forcing_ratio"] == pytest.approx([1.0, 0.5, 0.25])
+
+
+def test_schedule_callback_rejects_bad_arguments():
+    with pytest.raises(ValueError, match="per='step'"):
+        TeacherForcingSchedule(Constant(0.5), per="step")
+    with pytest.raises(ValueError, match="schedule=0.5"):
+        TeacherForcingSchedule(0.5)
+    model = tiny_model()
+    model.compile(optimizer="adam")
+    x, y = random_batch(batch=4)
+    with pytest.raises(ValueError, match="returned 1.5 at index 0"):
+        model.fit(x, y, verbose=0, callbacks=[TeacherForcingSchedule(lambda i: 1.5)])
+
+
+def test_generate_pads_after_the_end_token():
+    model = tiny_model()
+    x, _ = random_batch(batch=5)
+    tokens = model.generate(x[0], max_length=6)
+    assert tokens.shape == (5, 6) and tokens.dtype == np.int32
+    for row in tokens:
+        ends = np.flatnonzero(row == 2)
+        if ends.size:
+            assert np.all(row[ends[0] + 1 :] == 0)
+    np.testing.assert_array_equal(model.generate(x[0][:2], max_length=6), tokens[:2])
+
+
+def test_generate_empty_source():
+    model = tiny_model()
+    assert model.generate(np.zeros((2, 4), "int32"), max_length=3).shape == (2, 3)
+
+
+def test_save_and_load_round_trip(tmp_path):
+    model = tiny_model(attention="bahdanau", encoder_kwargs={"bidirectional": True}, bridge="dense")
+    model.compile(optimizer="adam")
+    x, y = random_batch(batch=8)
+    model.teacher_forcing_ratio.assign(0.25)
+    model.fit(x, y, epochs=1, verbose=0)
+    path = str(tmp_path / "model.keras")
+    model.save(path)
+    restored = keras.saving.load_model(path)
+    assert isinstance(restored, Seq2Seq)
+    np.testing.assert_allclose(_logits(restored, x), _logits(model, x), rtol=1e-5, atol=1e-6)
+    assert float(ops.convert_to_numpy(restored.teacher_forcing_ratio)) == 0.25
+    assert restored.encoder.get_config() == model.encoder.get_config()
+    assert restored.decoder.get_config() == model.decoder.get_config()
+    assert (restored.sampling, restored.seed) == (model.sampling, model.seed)
+    restored.fit(x, y, epochs=1, verbose=0)
+
+
+@pytest.mark.parametrize(
+    "make_x, make_y, message",
+    [
+        (lambda x: (x[0].astype("float32"), x[1]), None, "source_ids.*float32"),
+        (lambda x: (x[0], x[1].astype("float64")), None, "decoder_input_ids.*float64"),
+        (lambda x: (x[0] + 100, x[1]), None, "source_ids.*id 1.*vocabulary of size 20"),
+        (lambda x: (x[0], x[1][:, 1:]), None, "start token 1; row 0 starts with"),
+        (lambda x: x, lambda y: y[:, :3], "labels.*shape"),
+        (lambda x: x, lambda y: y + 30, "labels.*vocabulary of size 20"),
+    ],
+)
+def test_bad_data_is_rejected(make_x, make_y, message):
+    model = tiny_model()
+    model.compile(optimizer="adam")
+    x, y = random_batch(batch=4, pad=False)
+    with pytest.raises(ValueError, match=message):
+        model.fit(make_x(x), y if make_y is None else make_y(y), verbose=0)
+
+
+def test_bad_arguments():
+    with pytest.raises(ValueError, match="max_length=-1"):
+        tiny_model().generate(np.ones((1, 3), "int32"), max_length=-1)
+    with pytest.raises(ValueError, match="teacher_forcing_ratio=1.5"):
+        tiny_model().__class__(
+            tiny_model().encoder, tiny_model().decoder, teacher_forcing_ratio=1.5
+        )
+    with pytest.raises(ValueError, match="sampling='beam'"):
+        model = tiny_model()
+        Seq2Seq(model.encoder, model.decoder, sampling="beam")
+    with pytest.raises(ValueError, match="encoder=None"):
+        Seq2Seq(None, tiny_model().decoder)
+    with pytest.raises(ValueError, match="inputs must be"):
+        tiny_model()(np.ones((2, 3), "int32"))
+
+
+def test_add_start_and_end():
+    decoder_inputs, labels = data.add_start_and_end([[7, 8], [9]], length=4)
+    np.testing.assert_array_equal(decoder_inputs, [[1, 7, 8, 0], [1, 9, 0, 0]])
+    np.testing.assert_array_equal(labels, [[7, 8, 2, 0], [9, 2, 0, 0]])
+    with pytest.raises(ValueError, match="`length` 2"):
+        data.add_start_and_end([[7, 8]], length=2)
