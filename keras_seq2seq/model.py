@@ -209,6 +209,12 @@ class Seq2Seq(trainers.ScheduledSamplingTrainer, keras.Model):
             optimizer=optimizer, loss=loss, metrics=metrics, jit_compile=jit_compile, **kwargs
         )
 
+    def compile_from_config(self, config: dict) -> None:
+        # Keras skips this for models that override `compile`; ours only fills in defaults.
+        self.compile(**keras.saving.deserialize_keras_object(config))
+        if self.optimizer is not None and self.built:
+            self.optimizer.build(self.trainable_variables)
+
     def check_data(self, x, y=None) -> None:
         """Checks array inputs and labels eagerly; datasets and generators are left alone."""
         if isinstance(x, (dict, list, tuple)):

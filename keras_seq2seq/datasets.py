@@ -1,0 +1,43 @@
+"""Small generated tasks for tests, examples and quick experiments (no downloads)."""
+
+import numpy as np
+
+from keras_seq2seq import validation
+from keras_seq2seq.data import add_start_and_end, pad
+
+DIGIT_OFFSET = 4  # digit d has id d + 4: ids 0-3 are reserved (keras_seq2seq.special_ids)
+DIGITS_VOCABULARY_SIZE = DIGIT_OFFSET + 10
+
+
+def reverse_digits(
+    num_samples: int, min_length: int = 1, max_length: int = 10, seed: int | None = None
+) -> tuple[tuple[np.ndarray, np.ndarray], np.ndarray]:
+    """The reverse-the-digits task: the target is the source's digits in reverse order.
+
+    Args:
+        num_samples: how many pairs.
+        min_length: the shortest source, in digits.
+        max_length: the longest source, in digits.
+        seed: the random seed.
+
+    Returns:
+        `(source_ids, decoder_input_ids), labels`: int32 arrays, right-padded, with sources
+        `(num_samples, max_length)` and targets `(num_samples, max_length + 1)`; digit `d` is id
+        `d + 4`, so the vocabulary size is `DIGITS_VOCABULARY_SIZE` (14).
+
+    Example:
+    >>> (source, decoder_inputs), labels = reverse_digits(1000, seed=0)
+    """
+    validation.positive_int("num_samples", num_samples)
+    validation.positive_int("min_length", min_length)
+    validation.positive_int("max_length", max_length)
+    if min_length > max_length:
+        raise ValueError(
+            f"`min_length` must not exceed `max_length`. Received: min_length={min_length}, "
+            f"max_length={max_length}"
+        )
+    rng = np.random.default_rng(seed)
+    lengths = rng.integers(min_length, max_length + 1, num_samples)
+    sources = [list(rng.integers(0, 10, n) + DIGIT_OFFSET) for n in lengths]
+    decoder_inputs, labels = add_start_and_end([s[::-1] for s in sources], max_length + 1)
+    return (pad(sources, max_length), decoder_inputs), labels
