@@ -1,6 +1,6 @@
 """The README's quickstart: learn to reverse digit strings with attention and scheduled sampling.
 
-    KERAS_BACKEND=jax python examples/quickstart.py   # or tensorflow, torch
+KERAS_BACKEND=jax python examples/quickstart.py   # or tensorflow, torch
 """
 
 import keras

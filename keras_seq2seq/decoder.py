@@ -3,7 +3,8 @@
 One step function, `_cell_step`, turns an embedded previous token and the state into the
 output that the projection maps to logits. Teacher forcing, scheduled sampling and decoding all
 run it, so training and inference cannot drift apart. Teacher forcing without input feeding runs
-the whole target through the RNN layers at once instead (the same math, fused kernels).
+the whole target through the RNN layers at once instead (the same math, fused kernels); with input
+feeding, teacher forcing and scheduled sampling share one step loop.
 """
 
 import keras
@@ -135,6 +136,11 @@ class Decoder(keras.layers.Layer):
         return self.attention is not None and self.input_feeding
 
     @property
+    def parallel_teacher_forcing(self) -> bool:
+        """Whether teacher forcing runs the RNN over the whole target at once (no step loop)."""
+        return not self.feeds_input
+
+    @property
     def output_dim(self) -> int:
         """The width of the vector that the output projection maps to logits."""
         return self.attention_layer_size if self.attention is not None else self.units
@@ -259,10 +265,9 @@ class Decoder(keras.layers.Layer):
             masks[name] = keep / (1.0 - self.dropout)
         return masks
 
-    def _teacher_forced(self, decoder_input_ids, state, memory, masks):
+    def _parallel_teacher_forced(self, decoder_input_ids, state, memory, masks):
+        """Teacher forcing over the whole target at once (only without input feeding)."""
         embedded = self.embedding(decoder_input_ids)
-        if self.feeds_input:
-            return self._run_steps(embedded, state, memory, masks)
         x = embedded * masks["embedding"] if "embedding" in masks else embedded
         for index, layer in enumerate(self.rnn_layers):
             output, *_ = layer(x, initial_state=state["rnn"][index])
@@ -273,31 +278,41 @@ class Decoder(keras.layers.Layer):
             x = output
         return self._attend(x, memory)[0]
 
-    def _run_steps(self, embedded, state, memory, masks):
-        def body(state, inputs):
-            x_t, masks_t = inputs
-            output, state, _ = self._cell_step(x_t, state, memory, masks_t)
-            return state, output
+    def _run_steps(self, decoder_input_ids, choice, sample_noise, state, memory, masks):
+        """The step loop, for teacher forcing (`choice=None`) and scheduled sampling.
 
-        inputs = (_time_major(embedded), tree.map_structure(_time_major, masks))
-        _, outputs = time_loop.scan(body, state, inputs, embedded.shape[1])
-        return _time_major(outputs)
+        A step projects its output to a prediction only when some row feeds that prediction
+        into the next step, so an all-True choice costs what teacher forcing costs.
+        """
+        ids = ops.cast(decoder_input_ids, "int32")
+        if choice is None:
+            choice = ops.ones_like(ids, dtype="bool")
+        # needed[t]: some row takes the model's own prediction at step t + 1.
+        needed = ops.concatenate(
+            [ops.logical_not(ops.all(choice[:, 1:], axis=0)), ops.zeros((1,), dtype="bool")]
+        )
+        noise = sample_noise if sample_noise is not None else ops.zeros(ops.shape(ids))
 
-    def _scheduled(self, decoder_input_ids, choice, sample_noise, state, memory, masks):
         def body(carry, inputs):
             state, previous_prediction = carry
-            true_t, choice_t, noise_t, masks_t = inputs
+            true_t, choice_t, needed_t, noise_t, masks_t = inputs
             token = ops.where(choice_t, true_t, previous_prediction)
             output, state, _ = self._cell_step(self.embedding(token), state, memory, masks_t)
-            logits = self.output_projection(ops.stop_gradient(output))
-            prediction = _predict(logits, noise_t if sample_noise is not None else None)
+
+            def predict():
+                logits = self.output_projection(ops.stop_gradient(output))
+                return _predict(logits, noise_t if sample_noise is not None else None)
+
+            prediction = ops.cond(needed_t, predict, lambda: ops.zeros_like(true_t))
             return (state, prediction), output
 
-        ids = ops.cast(decoder_input_ids, "int32")
-        noise = sample_noise if sample_noise is not None else ops.zeros(ops.shape(ids))
-        inputs = (*map(_time_major, (ids, choice, noise)), tree.map_structure(_time_major, masks))
-        carry = (state, ids[:, 0])
-        _, outputs = time_loop.scan(body, carry, inputs, ids.shape[1])
+        inputs = (
+            *map(_time_major, (ids, choice)),
+            needed,
+            _time_major(noise),
+            tree.map_structure(_time_major, masks),
+        )
+        _, outputs = time_loop.scan(body, (state, ids[:, 0]), inputs, ids.shape[1])
         return _time_major(outputs)
 
     def call(
@@ -322,12 +337,12 @@ class Decoder(keras.layers.Layer):
         attention_memory = self.prepare_memory(memory, memory_mask)
         if dropout_masks is None:
             dropout_masks = self.draw_dropout_masks(batch_size, length, training)
-        if choice is None:
-            outputs = self._teacher_forced(
+        if choice is None and self.parallel_teacher_forcing:
+            outputs = self._parallel_teacher_forced(
                 decoder_input_ids, state, attention_memory, dropout_masks
             )
         else:
-            outputs = self._scheduled(
+            outputs = self._run_steps(
                 decoder_input_ids, choice, sample_noise, state, attention_memory, dropout_masks
             )
         return self.output_projection(outputs)

@@ -147,8 +147,10 @@ class Seq2Seq(trainers.ScheduledSamplingTrainer, keras.Model):
         """The logits for `inputs`; `call` is this with the teacher-forcing shortcut on.
 
         With a `choice` matrix and `shortcut=True`, a batch whose choices are all True (always
-        so at ratio 1.0) takes the teacher-forced path, which is the same math in fewer, larger
-        operations. Random draws all happen before that branch.
+        so at ratio 1.0) takes the parallel teacher-forced path where the decoder has one (no
+        input feeding): the same math in fewer, larger operations. With input feeding, the
+        decoder's step loop skips the predictions that no row uses instead. Random draws all
+        happen before any branch.
         """
         source_ids, decoder_input_ids = unpack_inputs(inputs)
         memory, mask, states = self.encoder(source_ids, training=training)
@@ -170,7 +172,7 @@ class Seq2Seq(trainers.ScheduledSamplingTrainer, keras.Model):
                 training=training,
             )
 
-        if choice is None or not shortcut:
+        if choice is None or not (shortcut and self.decoder.parallel_teacher_forcing):
             return decode(choice)
         return ops.cond(ops.all(choice), lambda: decode(None), lambda: decode(choice))
 

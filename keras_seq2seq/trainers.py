@@ -33,13 +33,16 @@ class TensorFlowTrainer:
             # Both branches must return dense gradients (embeddings give IndexedSlices in one).
             return loss, y_pred, [None if g is None else tf.convert_to_tensor(g) for g in gradients]
 
-        # The teacher-forcing shortcut is taken here rather than inside the model: XLA cannot
-        # compile the gradient of a loop inside a conditional, so each branch takes its own.
-        loss, y_pred, gradients = tf.cond(
-            tf.reduce_all(choice),
-            lambda: forward_and_gradients(None),
-            lambda: forward_and_gradients(choice),
-        )
+        if self.decoder.parallel_teacher_forcing:
+            # The teacher-forcing shortcut is taken here rather than inside the model: XLA cannot
+            # compile the gradient of a loop inside a conditional, so each branch takes its own.
+            loss, y_pred, gradients = tf.cond(
+                tf.reduce_all(choice),
+                lambda: forward_and_gradients(None),
+                lambda: forward_and_gradients(choice),
+            )
+        else:
+            loss, y_pred, gradients = forward_and_gradients(choice)
         # Keras divides the loss by the replica count under tf.distribute; undo it for logs.
         replicas = tf.distribute.get_strategy().num_replicas_in_sync
         self._loss_tracker.update_state(loss * replicas, sample_weight=_batch_size(x))

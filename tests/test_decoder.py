@@ -119,6 +119,20 @@ def test_all_false_choice_feeds_the_models_own_argmax():
     np.testing.assert_allclose(free, teacher, rtol=1e-5, atol=1e-5)
 
 
+@pytest.mark.parametrize("input_feeding", [True, False])
+def test_mixed_choice_feeds_predictions_exactly_where_chosen(input_feeding):
+    """Columns 1 and 3 mix true tokens and predictions; column 2 is all true (no prediction)."""
+    memory, mask, states = _encoded()
+    decoder = _decoder(input_feeding=input_feeding)
+    choice = np.array([[1, 0, 1, 1, 1], [1, 1, 1, 0, 0]], dtype=bool)
+    mixed = ops.convert_to_numpy(decoder(TARGET, memory, mask, states, choice=choice))
+    predictions = mixed.argmax(-1).astype("int32")
+    previous = np.concatenate([TARGET[:, :1], predictions[:, :-1]], axis=1)
+    fed = np.where(choice, TARGET, previous)
+    teacher = ops.convert_to_numpy(decoder(fed, memory, mask, states))
+    np.testing.assert_allclose(mixed, teacher, rtol=1e-5, atol=1e-5)
+
+
 def test_sampled_predictions_follow_the_noise():
     """Noise 0 samples the first token with any mass; noise just below 1 the last one."""
     memory, mask, states = _encoded()
