@@ -1,6 +1,15 @@
 """keras_seq2seq: RNN sequence-to-sequence learning for Keras 3 (TensorFlow, JAX, PyTorch)."""
 
-from keras_seq2seq import callbacks, data, layers, losses, metrics, schedules, special_ids
+from keras_seq2seq import (
+    callbacks,
+    data,
+    datasets,
+    layers,
+    losses,
+    metrics,
+    schedules,
+    special_ids,
+)
 from keras_seq2seq.model import Seq2Seq
 
 __version__ = "0.1.0"
@@ -9,6 +18,7 @@ __all__ = [
     "Seq2Seq",
     "callbacks",
     "data",
+    "datasets",
     "layers",
     "losses",
     "metrics",

@@ -220,6 +220,14 @@ class Decoder(keras.layers.Layer):
         combined = ops.concatenate([ops.cast(context, query.dtype), query], axis=-1)
         return self.attention_dense(combined), weights
 
+    def _after_layer(self, index, output, layer_input, dropout_masks):
+        """The residual connection and dropout after RNN layer `index` (a step or a sequence)."""
+        if self.residual and index > 0 and output.shape[-1] == layer_input.shape[-1]:
+            output = output + layer_input
+        if f"layer_{index}" in dropout_masks:
+            output = output * dropout_masks[f"layer_{index}"]
+        return output
+
     def _cell_step(self, embedded, state, memory, dropout_masks):
         """One step from an embedded token `(batch, embedding_dim)`: output, state, weights."""
         x = embedded
@@ -230,12 +238,8 @@ class Decoder(keras.layers.Layer):
         new_rnn = []
         for index, layer in enumerate(self.rnn_layers):
             output, layer_state = layer.cell(x, state["rnn"][index])
-            if self.residual and index > 0 and output.shape[-1] == x.shape[-1]:
-                output = output + x
-            if f"layer_{index}" in dropout_masks:
-                output = output * dropout_masks[f"layer_{index}"]
             new_rnn.append(list(layer_state))
-            x = output
+            x = self._after_layer(index, output, x, dropout_masks)
         output, weights = self._attend(x, memory)
         new_state = {"rnn": new_rnn}
         if self.feeds_input:
@@ -271,11 +275,7 @@ class Decoder(keras.layers.Layer):
         x = embedded * masks["embedding"] if "embedding" in masks else embedded
         for index, layer in enumerate(self.rnn_layers):
             output, *_ = layer(x, initial_state=state["rnn"][index])
-            if self.residual and index > 0 and output.shape[-1] == x.shape[-1]:
-                output = output + x
-            if f"layer_{index}" in masks:
-                output = output * masks[f"layer_{index}"]
-            x = output
+            x = self._after_layer(index, output, x, masks)
         return self._attend(x, memory)[0]
 
     def _run_steps(self, decoder_input_ids, choice, sample_noise, state, memory, masks):
