@@ -36,6 +36,14 @@ def _project(x, kernel):
     return ops.reshape(flat, (*ops.shape(x)[:-1], kernel.shape[-1]))
 
 
+def _additive_scores(query, keys, query_kernel, v, bias=None):
+    """`v . tanh(query @ query_kernel + keys [+ bias])`: `(batch, T, S)` from `(batch, T, q)`."""
+    hidden = ops.expand_dims(_project(query, query_kernel), 2) + ops.expand_dims(keys, 1)
+    if bias is not None:
+        hidden = hidden + bias
+    return ops.sum(ops.tanh(hidden) * v, axis=-1)
+
+
 class _Attention(keras.layers.Layer):
     """Shared call logic: subclasses implement `compute_keys` and `score`."""
 
@@ -108,9 +116,7 @@ class BahdanauAttention(_Attention):
     def build(self, query_shape, memory_shape, keys_shape=None, mask_shape=None):
         self.query_kernel = _kernel(self, (query_shape[-1], self.units), "query_kernel")
         self.memory_kernel = _kernel(self, (memory_shape[-1], self.units), "memory_kernel")
-        self.v = self.add_weight(
-            shape=(self.units,), initializer="glorot_uniform", name="v", trainable=True
-        )
+        self.v = self.add_weight(shape=(self.units,), initializer="glorot_uniform", name="v")
         if self.normalize:
             self.g = self.add_weight(
                 shape=(),
@@ -123,12 +129,10 @@ class BahdanauAttention(_Attention):
         return _project(memory, self.memory_kernel)
 
     def score(self, query, keys):
-        hidden = ops.expand_dims(_project(query, self.query_kernel), 2) + ops.expand_dims(keys, 1)
-        v = self.v
-        if self.normalize:
-            hidden = hidden + self.b
-            v = self.g * v / ops.sqrt(ops.sum(ops.square(v)))
-        return ops.sum(ops.tanh(hidden) * v, axis=-1)
+        if not self.normalize:
+            return _additive_scores(query, keys, self.query_kernel, self.v)
+        v = self.g * self.v / ops.sqrt(ops.sum(ops.square(self.v)))
+        return _additive_scores(query, keys, self.query_kernel, v, self.b)
 
     def get_config(self) -> dict:
         return {**super().get_config(), "units": self.units, "normalize": self.normalize}
@@ -191,10 +195,7 @@ class LuongAttention(_Attention):
 
     def score(self, query, keys):
         if self.score_type == "concat":
-            hidden = ops.expand_dims(_project(query, self.query_kernel), 2) + ops.expand_dims(
-                keys, 1
-            )
-            scores = ops.sum(ops.tanh(hidden) * self.v, axis=-1)
+            scores = _additive_scores(query, keys, self.query_kernel, self.v)
         else:
             scores = ops.matmul(query, ops.transpose(keys, (0, 2, 1)))
         if self.scale:

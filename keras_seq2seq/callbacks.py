@@ -2,6 +2,7 @@
 
 import keras
 
+from keras_seq2seq import validation
 from keras_seq2seq.schedules import Schedule
 
 
@@ -12,8 +13,9 @@ class TeacherForcingSchedule(keras.callbacks.Callback):
     The ratio is written to the model's `teacher_forcing_ratio` variable before each batch (or
     epoch), so the train step of that batch uses exactly the schedule's value; the train step
     reports it as `teacher_forcing_ratio` in the logs. With `per="batch"` the index is the
-    optimizer's step count, so a second `fit` call continues the schedule instead of restarting it.
-    With `per="epoch"` the index is the epoch number (`initial_epoch` included).
+    optimizer's step count, so a second `fit` call continues the schedule instead of restarting it
+    (with `steps_per_execution=k`, Keras calls callbacks once per k steps, so the ratio is set once
+    per k steps). With `per="epoch"` the index is the epoch number (`initial_epoch` included).
 
     Args:
         schedule: a `keras_seq2seq.schedules.Schedule` (or any callable of an int index that
@@ -31,11 +33,8 @@ class TeacherForcingSchedule(keras.callbacks.Callback):
         super().__init__()
         if not callable(schedule):
             raise ValueError(f"`schedule` must be callable. Received: schedule={schedule!r}")
-        if per not in ("batch", "epoch"):
-            raise ValueError(f"`per` must be 'batch' or 'epoch'. Received: per={per!r}")
         self.schedule = schedule
-        self.per = per
-        self._step = 0
+        self.per = validation.one_of("per", per, ("batch", "epoch"))
 
     def _set_ratio(self, index: int) -> None:
         ratio = float(self.schedule(index))
@@ -53,13 +52,10 @@ class TeacherForcingSchedule(keras.callbacks.Callback):
                 "TeacherForcingSchedule needs a model with a `teacher_forcing_ratio` variable "
                 f"(a keras_seq2seq.Seq2Seq). Received: {type(self.model).__name__}"
             )
-        optimizer = getattr(self.model, "optimizer", None)
-        self._step = int(optimizer.iterations) if optimizer is not None else 0
 
     def on_train_batch_begin(self, batch: int, logs: dict | None = None) -> None:
         if self.per == "batch":
-            self._set_ratio(self._step)
-            self._step += 1
+            self._set_ratio(int(self.model.optimizer.iterations))
 
     def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
         if self.per == "epoch":

@@ -4,6 +4,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from keras_seq2seq import validation
 from keras_seq2seq.special_ids import END_ID, PAD_ID, START_ID
 
 
@@ -15,7 +16,7 @@ def pad(sequences: Sequence[Sequence[int]], length: int | None = None) -> np.nda
         length: the padded length (default: the longest sequence); longer sequences raise.
     """
     longest = max((len(s) for s in sequences), default=0)
-    length = longest if length is None else length
+    length = longest if length is None else validation.non_negative_int("length", length)
     if length < longest:
         raise ValueError(f"`length` {length} is shorter than the longest sequence ({longest}).")
     array = np.full((len(sequences), length), PAD_ID, dtype="int32")

@@ -17,10 +17,10 @@ BRIDGES = ("copy", "dense", "zero")
 
 
 def _resolve_attention(attention):
-    if attention is None or isinstance(attention, keras.layers.Layer):
-        return attention
     if isinstance(attention, dict):
-        return keras.saving.deserialize_keras_object(attention)
+        attention = keras.saving.deserialize_keras_object(attention)
+    if attention is None or isinstance(attention, (BahdanauAttention, LuongAttention)):
+        return attention
     if attention == "luong":
         return LuongAttention(score="general")
     if attention == "bahdanau":
@@ -119,16 +119,18 @@ class Decoder(keras.layers.Layer):
         self.residual = bool(residual)
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed)
-        self.embedding = keras.layers.Embedding(vocabulary_size, embedding_dim, name="embedding")
+        self.embedding = keras.layers.Embedding(
+            self.vocabulary_size, self.embedding_dim, name="embedding"
+        )
         self.rnn_layers = [
-            cells.make_rnn(self.cell, self.units, name=f"rnn_{i}") for i in range(num_layers)
+            cells.make_rnn(self.cell, self.units, name=f"rnn_{i}") for i in range(self.num_layers)
         ]
         if self.attention is not None:
             self.attention_dense = keras.layers.Dense(
                 self.attention_layer_size, activation="tanh", use_bias=False, name="attentional"
             )
         self.bridge_dense = None
-        self.output_projection = keras.layers.Dense(vocabulary_size, name="output_projection")
+        self.output_projection = keras.layers.Dense(self.vocabulary_size, name="output_projection")
 
     @property
     def feeds_input(self) -> bool:

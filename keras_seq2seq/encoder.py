@@ -43,6 +43,7 @@ class Encoder(keras.layers.Layer):
         residual: add each layer's input to its output, between stacked layers of equal width.
         reverse_source: reverse each source within its own length (Sutskever et al. 2014);
             padding stays at the end.
+        seed: the seed of the dropout masks.
 
     Call arguments:
         source_ids: int `(batch, S)`.
@@ -72,6 +73,7 @@ class Encoder(keras.layers.Layer):
         dropout: float = 0.0,
         residual: bool = False,
         reverse_source: bool = False,
+        seed: int | None = None,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -85,8 +87,11 @@ class Encoder(keras.layers.Layer):
         self.dropout = validation.unit_interval("dropout", dropout, include_one=False)
         self.residual = bool(residual)
         self.reverse_source = bool(reverse_source)
-        self.embedding = keras.layers.Embedding(vocabulary_size, embedding_dim, name="embedding")
-        self.dropout_layer = keras.layers.Dropout(self.dropout)
+        self.seed = seed
+        self.embedding = keras.layers.Embedding(
+            self.vocabulary_size, self.embedding_dim, name="embedding"
+        )
+        self.dropout_layer = keras.layers.Dropout(self.dropout, seed=seed)
         self.rnn_layers = []
         for index in range(self.num_layers):
             layer = cells.make_rnn(self.cell, self.units, name=f"rnn_{index}")
@@ -168,4 +173,5 @@ class Encoder(keras.layers.Layer):
             "dropout": self.dropout,
             "residual": self.residual,
             "reverse_source": self.reverse_source,
+            "seed": self.seed,
         }

@@ -7,6 +7,17 @@ from keras_seq2seq import validation
 from keras_seq2seq.special_ids import PAD_ID
 
 
+def token_weights(y_true, pad_id: int, sample_weight=None, dtype="float32"):
+    """Weights `(batch, T)`: 0 at padding labels, times a `(batch,)` or `(batch, T)` weight."""
+    weights = ops.cast(ops.not_equal(y_true, pad_id), dtype)
+    if sample_weight is None:
+        return weights
+    sample_weight = ops.cast(sample_weight, dtype)
+    if len(sample_weight.shape) == 1:
+        sample_weight = ops.expand_dims(sample_weight, -1)
+    return weights * sample_weight
+
+
 @keras.saving.register_keras_serializable(package="keras_seq2seq")
 class MaskedCrossEntropy(keras.losses.Loss):
     """Token cross-entropy from logits, averaged over the non-padding labels.
@@ -49,12 +60,7 @@ class MaskedCrossEntropy(keras.losses.Loss):
         self.pad_id = validation.non_negative_int("pad_id", pad_id)
 
     def __call__(self, y_true, y_pred, sample_weight=None):
-        weights = ops.cast(ops.not_equal(y_true, self.pad_id), "float32")
-        if sample_weight is not None:
-            sample_weight = ops.cast(sample_weight, "float32")
-            if len(sample_weight.shape) == 1:
-                sample_weight = ops.expand_dims(sample_weight, -1)
-            weights = weights * sample_weight
+        weights = token_weights(y_true, self.pad_id, sample_weight)
         return super().__call__(y_true, y_pred, sample_weight=weights)
 
     def call(self, y_true, y_pred):

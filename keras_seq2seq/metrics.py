@@ -4,13 +4,13 @@ import keras
 from keras import ops
 
 from keras_seq2seq import validation
+from keras_seq2seq.losses import token_weights
 from keras_seq2seq.special_ids import PAD_ID
 
 
-def _token_hits(y_true, y_pred, pad_id):
-    labels = ops.cast(y_true, "int32")
+def _token_hits(y_true, y_pred):
     predicted = ops.cast(ops.argmax(y_pred, axis=-1), "int32")
-    return ops.equal(labels, predicted), ops.not_equal(labels, pad_id)
+    return ops.equal(ops.cast(y_true, "int32"), predicted)
 
 
 @keras.saving.register_keras_serializable(package="keras_seq2seq")
@@ -35,14 +35,9 @@ class MaskedAccuracy(keras.metrics.Mean):
         self.pad_id = validation.non_negative_int("pad_id", pad_id)
 
     def update_state(self, y_true, y_pred, sample_weight=None):
-        hits, mask = _token_hits(y_true, y_pred, self.pad_id)
-        weights = ops.cast(mask, self.dtype)
-        if sample_weight is not None:
-            sample_weight = ops.cast(sample_weight, self.dtype)
-            if len(sample_weight.shape) == 1:
-                sample_weight = ops.expand_dims(sample_weight, -1)
-            weights = weights * sample_weight
-        return super().update_state(ops.cast(hits, self.dtype), sample_weight=weights)
+        hits = ops.cast(_token_hits(y_true, y_pred), self.dtype)
+        weights = token_weights(y_true, self.pad_id, sample_weight, self.dtype)
+        return super().update_state(hits, sample_weight=weights)
 
     def get_config(self) -> dict:
         return {**super().get_config(), "pad_id": self.pad_id}
@@ -61,7 +56,8 @@ class SequenceExactMatch(keras.metrics.Mean):
     Call arguments (`update_state`):
         y_true: int labels `(batch, T)`.
         y_pred: logits or probabilities `(batch, T, vocabulary_size)`.
-        sample_weight: optional `(batch,)` weights.
+        sample_weight: optional `(batch,)` or `(batch, T)` weights; a row weighs what its
+            heaviest non-padding token weighs.
 
     Example:
     >>> model.compile(optimizer="adam", loss=MaskedCrossEntropy(), metrics=[SequenceExactMatch()])
@@ -72,11 +68,11 @@ class SequenceExactMatch(keras.metrics.Mean):
         self.pad_id = validation.non_negative_int("pad_id", pad_id)
 
     def update_state(self, y_true, y_pred, sample_weight=None):
-        hits, mask = _token_hits(y_true, y_pred, self.pad_id)
+        mask = ops.not_equal(y_true, self.pad_id)
+        hits = _token_hits(y_true, y_pred)
         row_ok = ops.all(ops.logical_or(hits, ops.logical_not(mask)), axis=-1)
-        weights = ops.cast(ops.any(mask, axis=-1), self.dtype)
-        if sample_weight is not None:
-            weights = weights * ops.reshape(ops.cast(sample_weight, self.dtype), (-1,))
+        # A row weighs what its heaviest non-padding token weighs (0 for an all-padding row).
+        weights = ops.max(token_weights(y_true, self.pad_id, sample_weight, self.dtype), axis=-1)
         return super().update_state(ops.cast(row_ok, self.dtype), sample_weight=weights)
 
     def get_config(self) -> dict:

@@ -42,8 +42,10 @@ def check_ids(name: str, ids, vocabulary_size: int) -> np.ndarray:
     array = np.asarray(ids)
     if not np.issubdtype(array.dtype, np.integer):
         raise ValueError(f"`{name}` must hold integer ids. Received dtype={array.dtype}")
-    if array.ndim != 2:
-        raise ValueError(f"`{name}` must be (batch, length). Received shape={array.shape}")
+    if array.ndim != 2 or array.shape[1] < 1:
+        raise ValueError(
+            f"`{name}` must be (batch, length) with length >= 1. Received shape={array.shape}"
+        )
     if array.size and (array.min() < 0 or array.max() >= vocabulary_size):
         bad = array.min() if array.min() < 0 else array.max()
         raise ValueError(
@@ -63,7 +65,7 @@ class Seq2Seq(trainers.ScheduledSamplingTrainer, keras.Model):
     `(batch, T)` and end with the end token (`keras_seq2seq.data.add_start_and_end` builds both
     from targets). Padding sits at the end of each row.
 
-    During `fit`, each batch feeds the true previous token with probability
+    During `fit`, each target position gets the true previous token with probability
     `teacher_forcing_ratio` (a non-trainable variable, set by the
     `keras_seq2seq.callbacks.TeacherForcingSchedule` callback) and the model's own prediction
     otherwise. `evaluate` and `predict` always teacher-force; `generate` decodes freely.
@@ -198,14 +200,15 @@ class Seq2Seq(trainers.ScheduledSamplingTrainer, keras.Model):
         """`keras.Model.compile` with this package's defaults.
 
         `loss="auto"` is `MaskedCrossEntropy()`; `metrics="auto"` are `MaskedAccuracy()` and
-        `SequenceExactMatch()`; `jit_compile="auto"` also turns XLA on for TensorFlow on CPU
-        (outside `tf.distribute`), where the decoder loop gains most from it.
+        `SequenceExactMatch()`; `jit_compile="auto"` also turns XLA on for TensorFlow, where
+        Keras leaves it off on CPU (not under `tf.distribute` or with `run_eagerly=True`): the
+        decoder's step loop gains most from it.
         """
         if loss == "auto":
             loss = MaskedCrossEntropy()
         if metrics == "auto":
             metrics = [MaskedAccuracy(), SequenceExactMatch()]
-        if jit_compile == "auto":
+        if jit_compile == "auto" and not kwargs.get("run_eagerly"):
             jit_compile = trainers.default_jit_compile()
         super().compile(
             optimizer=optimizer, loss=loss, metrics=metrics, jit_compile=jit_compile, **kwargs
@@ -228,7 +231,7 @@ class Seq2Seq(trainers.ScheduledSamplingTrainer, keras.Model):
         check_ids("source_ids", source_ids, self.encoder.vocabulary_size)
         targets = check_ids("decoder_input_ids", decoder_input_ids, self.decoder.vocabulary_size)
         rows = np.flatnonzero((targets[:, 0] != START_ID) & (targets != PAD_ID).any(axis=1))
-        if targets.shape[1] and rows.size:
+        if rows.size:
             raise ValueError(
                 f"`decoder_input_ids` must start with the start token {START_ID}; row "
                 f"{rows[0]} starts with {targets[rows[0], 0]}. "

@@ -4,7 +4,8 @@ This is the one place where the training-time loop is backend-specific, because 
 choices fall short: `keras.ops.while_loop` is not differentiable on JAX, and TensorFlow's
 `keras.ops.scan` does not compile under XLA (its gradient needs a fixed iteration count). So:
 JAX uses `lax.scan` (through `keras.ops.scan`), TensorFlow a `tf.while_loop` with
-`maximum_iterations` (XLA-compilable, like Keras's own RNN loop) and PyTorch a Python loop.
+`maximum_iterations` (XLA-compilable, like Keras's own RNN loop) when tracing a graph, and PyTorch
+(and eager TensorFlow) a Python loop.
 """
 
 from collections.abc import Callable
@@ -29,13 +30,19 @@ def scan(step_fn: Callable, carry, inputs, length: int):
     backend = keras.backend.backend()
     if backend == "jax":
         return ops.scan(step_fn, carry, inputs, length=length)
-    if backend == "tensorflow":
+    if backend == "tensorflow" and not _tf_executing_eagerly():
         return _tf_scan(step_fn, carry, inputs, length)
     outputs = []
     for t in range(length):
         carry, step_out = step_fn(carry, tree.map_structure(lambda x, t=t: x[t], inputs))
         outputs.append(step_out)
     return carry, tree.map_structure(lambda *xs: ops.stack(xs), *outputs)
+
+
+def _tf_executing_eagerly() -> bool:
+    import tensorflow as tf
+
+    return tf.executing_eagerly()
 
 
 def _tf_scan(step_fn, carry, inputs, length):
@@ -53,7 +60,7 @@ def _tf_scan(step_fn, carry, inputs, length):
     def inputs_at(t):
         return tree.pack_sequence_as(inputs, [x.read(t) for x in flat_inputs])
 
-    # Trace one step for the output structure; the graph optimizer prunes this unused copy.
+    # Trace one step for the output structure; graph pruning drops this unused copy.
     _, template = step_fn(carry, inputs_at(0))
     flat_template = tree.flatten(template)
     arrays = [tf.TensorArray(x.dtype, size=length, element_shape=x.shape) for x in flat_template]

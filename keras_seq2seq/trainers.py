@@ -141,7 +141,8 @@ def default_jit_compile():
     """`jit_compile` for `compile(jit_compile="auto")`.
 
     Keras leaves XLA off for TensorFlow on CPU; the decoder's step loop runs much faster under it,
-    so it is on here too, except under a `tf.distribute` strategy (where Keras also turns it off).
+    so it is on here for TensorFlow on every device, except under a `tf.distribute` strategy
+    (where Keras also turns it off).
     """
     if keras.backend.backend() != "tensorflow":
         return "auto"

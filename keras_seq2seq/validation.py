@@ -1,22 +1,32 @@
 """Argument checks shared by the public classes; every message names the argument and value."""
 
+import math
+import numbers
 from collections.abc import Iterable
 
 
 def _is_number(value) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+    return (
+        isinstance(value, numbers.Real)
+        and not isinstance(value, bool)
+        and math.isfinite(float(value))
+    )
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 
 
 def positive_int(name: str, value) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+    if not _is_int(value) or value < 1:
         raise ValueError(f"`{name}` must be a positive int. Received: {name}={value!r}")
-    return value
+    return int(value)
 
 
 def non_negative_int(name: str, value) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+    if not _is_int(value) or value < 0:
         raise ValueError(f"`{name}` must be a non-negative int. Received: {name}={value!r}")
-    return value
+    return int(value)
 
 
 def unit_interval(name: str, value, include_one: bool = True) -> float:
@@ -36,8 +46,11 @@ def one_of(name: str, value, allowed: Iterable):
 
 
 def number(name: str, value, minimum: float | None = None, exclusive: bool = False) -> float:
-    too_small = minimum is not None and (value <= minimum if exclusive else value < minimum)
-    if not _is_number(value) or too_small:
+    """A finite number, at least (or, with `exclusive`, above) `minimum`."""
+    too_small = not _is_number(value) or (
+        minimum is not None and (value <= minimum if exclusive else value < minimum)
+    )
+    if too_small:
         bound = "" if minimum is None else f" {'>' if exclusive else '>='} {minimum}"
         raise ValueError(f"`{name}` must be a number{bound}. Received: {name}={value!r}")
     return float(value)

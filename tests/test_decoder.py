@@ -203,6 +203,11 @@ def test_bad_arguments(kwargs, message):
         Decoder(**kwargs)
 
 
+def test_other_attention_layers_are_rejected():
+    with pytest.raises(ValueError, match="attention=<Attention"):
+        Decoder(10, attention=keras.layers.Attention())
+
+
 def test_string_attention_shortcuts():
     assert isinstance(Decoder(10, attention="luong").attention, LuongAttention)
     assert isinstance(Decoder(10, attention="bahdanau").attention, BahdanauAttention)

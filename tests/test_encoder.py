@@ -126,6 +126,11 @@ def test_bad_arguments(kwargs, message):
         Encoder(10, **kwargs)
 
 
+def test_numpy_integers_are_accepted_as_sizes():
+    encoder = Encoder(np.int64(20), np.int32(4), np.int64(6))
+    assert encoder.vocabulary_size == 20 and type(encoder.units) is int
+
+
 def test_float_ids_are_rejected():
     with pytest.raises(ValueError, match="source_ids.*float"):
         Encoder(10, 4, 4)(IDS.astype("float32"))

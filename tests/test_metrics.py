@@ -26,6 +26,15 @@ def test_exact_match_counts_whole_sequences_and_skips_empty_rows():
     assert float(ops.convert_to_numpy(metric.result())) == pytest.approx(1 / 2)
 
 
+def test_token_sample_weights_for_both_metrics():
+    weights = np.array([[1.0, 1.0, 1.0, 0.0], [0.0, 0.0, 0.0, 0.0], [0.0] * 4], dtype="float32")
+    accuracy, exact = MaskedAccuracy(), SequenceExactMatch()
+    accuracy.update_state(LABELS, _one_hot_logits(PREDICTED), sample_weight=weights)
+    exact.update_state(LABELS, _one_hot_logits(PREDICTED), sample_weight=weights)
+    assert float(ops.convert_to_numpy(accuracy.result())) == pytest.approx(1.0)
+    assert float(ops.convert_to_numpy(exact.result())) == pytest.approx(1.0)
+
+
 def test_metrics_accumulate_and_reset():
     metric = SequenceExactMatch()
     metric.update_state(LABELS[:1], _one_hot_logits(PREDICTED[:1]))

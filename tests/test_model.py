@@ -33,6 +33,15 @@ def test_fit_evaluate_predict_contract(attention, input_feeding):
     np.testing.assert_allclose(_logits(model, dict_inputs), _logits(model, x), rtol=1e-6)
 
 
+def test_run_eagerly_trains_with_scheduled_sampling():
+    model = tiny_model()
+    model.compile(optimizer="adam", run_eagerly=True)
+    model.teacher_forcing_ratio.assign(0.5)
+    x, y = random_batch(batch=8)
+    history = model.fit(x, y, batch_size=4, epochs=1, verbose=0)
+    assert history.history["teacher_forcing_ratio"] == pytest.approx([0.5])
+
+
 def test_loss_at_ratio_one_equals_teacher_forcing():
     x, y = random_batch(batch=8)
     model = tiny_model()
@@ -173,6 +182,7 @@ def test_save_and_load_round_trip(tmp_path):
         (lambda x: (x[0], x[1][:, 1:]), None, "start token 1; row 0 starts with"),
         (lambda x: x, lambda y: y[:, :3], "labels.*shape"),
         (lambda x: x, lambda y: y + 30, "labels.*vocabulary of size 20"),
+        (lambda x: (x[0], x[1][:, :0]), lambda y: y[:, :0], "length >= 1"),
     ],
 )
 def test_bad_data_is_rejected(make_x, make_y, message):

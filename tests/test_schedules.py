@@ -50,6 +50,9 @@ def test_serialization_round_trip(schedule):
         (lambda: schedules.Exponential(0.0), "k=0.0"),
         (lambda: schedules.Exponential(1.2), "k=1.2"),
         (lambda: schedules.InverseSigmoid(0.5), "k=0.5"),
+        (lambda: schedules.Exponential("0.5"), "k='0.5'"),
+        (lambda: schedules.InverseSigmoid(float("inf")), "k=inf"),
+        (lambda: schedules.Linear(slope=float("nan")), "slope=nan"),
     ],
 )
 def test_bad_arguments_name_the_value(make, message):
