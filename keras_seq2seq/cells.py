@@ -20,6 +20,18 @@ def num_states(cell: str) -> int:
     return 2 if cell == "lstm" else 1
 
 
+def state_structure(cell: str, width: int, num_layers: int) -> list[list[int]]:
+    """State widths of a stack: one list per layer, one width per state tensor."""
+    return [[width] * num_states(cell) for _ in range(num_layers)]
+
+
+def residual(enabled: bool, index: int, output, layer_input):
+    """`output + layer_input` between stacked layers (not the first) of equal width."""
+    if enabled and index > 0 and output.shape[-1] == layer_input.shape[-1]:
+        return output + layer_input
+    return output
+
+
 def make_rnn(cell: str, units: int, name: str, **kwargs) -> keras.layers.RNN:
     """A sequence layer that returns all outputs and its final states."""
     return RNN_LAYERS[cell](units, return_sequences=True, return_state=True, name=name, **kwargs)

@@ -150,7 +150,7 @@ class Decoder(keras.layers.Layer):
     @property
     def state_structure(self) -> list[list[int]]:
         """The RNN state widths: one list per layer, one width per state tensor."""
-        return [[self.units] * cells.num_states(self.cell) for _ in range(self.num_layers)]
+        return cells.state_structure(self.cell, self.units, self.num_layers)
 
     def build(self, decoder_input_ids_shape, memory_shape, encoder_states_shape=None, **kwargs):
         batch = decoder_input_ids_shape[0]
@@ -224,8 +224,7 @@ class Decoder(keras.layers.Layer):
 
     def _after_layer(self, index, output, layer_input, dropout_masks):
         """The residual connection and dropout after RNN layer `index` (a step or a sequence)."""
-        if self.residual and index > 0 and output.shape[-1] == layer_input.shape[-1]:
-            output = output + layer_input
+        output = cells.residual(self.residual, index, output, layer_input)
         if f"layer_{index}" in dropout_masks:
             output = output * dropout_masks[f"layer_{index}"]
         return output
@@ -328,10 +327,7 @@ class Decoder(keras.layers.Layer):
         dropout_masks=None,
         training=None,
     ):
-        if "int" not in str(decoder_input_ids.dtype):
-            raise ValueError(
-                f"`decoder_input_ids` must be integer ids. Received dtype={decoder_input_ids.dtype}"
-            )
+        validation.integer_ids("decoder_input_ids", decoder_input_ids)
         batch_size, length = ops.shape(decoder_input_ids)[0], decoder_input_ids.shape[1]
         if length is None:
             raise ValueError("The decoder needs a static target length; got shape (batch, None).")

@@ -111,7 +111,7 @@ class Encoder(keras.layers.Layer):
     @property
     def state_structure(self) -> list[list[int]]:
         """The widths of the final states: one list per layer, one width per state tensor."""
-        return [[self.output_dim] * cells.num_states(self.cell) for _ in range(self.num_layers)]
+        return cells.state_structure(self.cell, self.output_dim, self.num_layers)
 
     def build(self, source_ids_shape):
         self.embedding.build(source_ids_shape)
@@ -126,8 +126,7 @@ class Encoder(keras.layers.Layer):
         return forward + backward
 
     def call(self, source_ids, training=None):
-        if "int" not in str(source_ids.dtype):
-            raise ValueError(f"`source_ids` must be integer ids. Received dtype={source_ids.dtype}")
+        validation.integer_ids("source_ids", source_ids)
         mask = ops.not_equal(source_ids, PAD_ID)
         if self.reverse_source:
             source_ids = reverse_within_length(source_ids, mask)
@@ -141,8 +140,7 @@ class Encoder(keras.layers.Layer):
                     self._merge(f, b)
                     for f, b in zip(layer_states[:half], layer_states[half:], strict=True)
                 ]
-            if self.residual and index > 0 and outputs.shape[-1] == x.shape[-1]:
-                outputs = outputs + x
+            outputs = cells.residual(self.residual, index, outputs, x)
             states.append(layer_states)
             x = outputs
             if index < self.num_layers - 1:

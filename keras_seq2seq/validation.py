@@ -29,6 +29,12 @@ def non_negative_int(name: str, value) -> int:
     return int(value)
 
 
+def integer_ids(name: str, ids) -> None:
+    """Rejects a tensor of ids whose dtype is not an integer type."""
+    if "int" not in str(ids.dtype):
+        raise ValueError(f"`{name}` must be integer ids. Received dtype={ids.dtype}")
+
+
 def unit_interval(name: str, value, include_one: bool = True) -> float:
     inside = _is_number(value) and value >= 0.0 and (value <= 1.0 if include_one else value < 1.0)
     if not inside:
