@@ -6,7 +6,7 @@ KERAS_BACKEND=jax python examples/quickstart.py   # or tensorflow, torch
 import keras
 import numpy as np
 
-from keras_seq2seq import Seq2Seq, callbacks, datasets, schedules
+from keras_seq2seq import Seq2Seq, callbacks, datasets, samplers, schedules
 from keras_seq2seq.layers import Decoder, Encoder
 
 keras.utils.set_random_seed(0)  # repeatable runs
@@ -22,6 +22,8 @@ model.compile(optimizer=keras.optimizers.Adam(0.01))  # masked loss, accuracy, e
 schedule = callbacks.TeacherForcingSchedule(schedules.Linear(1.0, slope=0.002, floor=0.5))
 model.fit((source, decoder_inputs), labels, batch_size=64, epochs=8, callbacks=[schedule])
 
-predicted = model.generate(test_source, max_length=test_labels.shape[1])
-print("held-out exact match:", np.mean(np.all(predicted == test_labels, axis=1)))
+for sampler in (samplers.Greedy(), samplers.BeamSearch(beam_width=4)):
+    outputs = model.generate(test_source, sampler=sampler, max_length=test_labels.shape[1])
+    predicted = outputs["token_ids"][:, 0]  # the best hypothesis per row
+    print(sampler, "held-out exact match:", np.mean(np.all(predicted == test_labels, axis=1)))
 print("source   ", test_source[0] - 4, "\npredicted", predicted[0] - 4)

@@ -7,6 +7,7 @@ from keras_seq2seq import (
     layers,
     losses,
     metrics,
+    samplers,
     schedules,
     special_ids,
 )
@@ -22,6 +23,7 @@ __all__ = [
     "layers",
     "losses",
     "metrics",
+    "samplers",
     "schedules",
     "special_ids",
 ]

@@ -1,12 +1,14 @@
-"""Training throughput on the standard benchmark shape, for the active Keras backend.
+"""Training and decoding throughput on the standard benchmark shape, for the active backend.
 
-    KERAS_BACKEND=jax python -m keras_seq2seq.bench [--reps 10] [--json out.json]
+    KERAS_BACKEND=jax python -m keras_seq2seq.bench [--reps 10] [--part all] [--json out.json]
 
 Shape (the same as the reference peer's `tfa_seq2seq_bench.py`): vocabulary 8000/8000, embedding
 256, one LSTM layer of 512 in the encoder and the decoder, Luong general attention with input
 feeding (attentional vector 512), batch 64, source and target length 20, random ids, float32.
 Prints target tokens per second of `train_on_batch` for teacher forcing (ratio 1.0) and for
-scheduled sampling at ratio 0.5 (argmax predictions).
+scheduled sampling at ratio 0.5 (argmax predictions), and sentences per second of `generate`
+(20 output tokens, random weights) for greedy search and for beam search of width 5 with length
+penalty 0.6, with the time of the first (compiling) call of each.
 """
 
 import argparse
@@ -16,6 +18,7 @@ import time
 import keras
 import numpy as np
 
+from keras_seq2seq import samplers
 from keras_seq2seq.layers import Decoder, Encoder
 from keras_seq2seq.model import Seq2Seq
 
@@ -62,13 +65,36 @@ def train_throughput(reps: int) -> dict:
     return results
 
 
+def decode_throughput(reps: int) -> dict:
+    model = standard_model()
+    (source, _), _ = standard_batch()
+    results = {}
+    for name, sampler in (
+        ("greedy", samplers.Greedy()),
+        ("beam5", samplers.BeamSearch(5, length_penalty=0.6)),
+    ):
+
+        def decode(sampler=sampler):
+            return model.generate(source, sampler=sampler, max_length=TARGET_LEN)
+
+        start = time.perf_counter()
+        decode()
+        results[f"{name}_first_call_s"] = time.perf_counter() - start
+        results[f"{name}_sentences_per_s"] = BATCH / seconds_per_call(decode, reps)
+    return results
+
+
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--reps", type=int, default=10, help="timed calls per figure")
+    parser.add_argument("--part", choices=("all", "train", "decode"), default="all")
     parser.add_argument("--json", help="also write the figures to this file")
     args = parser.parse_args(argv)
     results = {"backend": keras.backend.backend(), "keras": keras.__version__}
-    results.update(train_throughput(args.reps))
+    if args.part in ("all", "train"):
+        results.update(train_throughput(args.reps))
+    if args.part in ("all", "decode"):
+        results.update(decode_throughput(args.reps))
     print(json.dumps(results, indent=1))
     if args.json:
         with open(args.json, "w") as f:

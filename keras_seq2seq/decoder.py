@@ -12,6 +12,7 @@ from keras import ops, tree
 
 from keras_seq2seq import cells, time_loop, validation
 from keras_seq2seq.attention import BahdanauAttention, LuongAttention
+from keras_seq2seq.decoding import inverse_cdf_sample
 
 BRIDGES = ("copy", "dense", "zero")
 
@@ -375,6 +376,4 @@ def _predict(logits, uniform_noise):
     """The argmax of `logits (batch, V)`, or a sample by inverting the softmax CDF at `noise`."""
     if uniform_noise is None:
         return ops.cast(ops.argmax(logits, axis=-1), "int32")
-    cdf = ops.cumsum(ops.softmax(ops.cast(logits, "float32"), axis=-1), axis=-1)
-    below = ops.cast(cdf < ops.expand_dims(uniform_noise, -1), "int32")
-    return ops.minimum(ops.sum(below, axis=-1), logits.shape[-1] - 1)
+    return inverse_cdf_sample(ops.softmax(ops.cast(logits, "float32"), axis=-1), uniform_noise)

@@ -4,13 +4,12 @@ import keras
 import numpy as np
 from keras import ops
 
-from keras_seq2seq import compiled, trainers, validation
+from keras_seq2seq import compiled, samplers, trainers, validation
 from keras_seq2seq.decoder import Decoder
-from keras_seq2seq.decoding import greedy_search
 from keras_seq2seq.encoder import Encoder
 from keras_seq2seq.losses import MaskedCrossEntropy
 from keras_seq2seq.metrics import MaskedAccuracy, SequenceExactMatch
-from keras_seq2seq.special_ids import END_ID, PAD_ID, START_ID
+from keras_seq2seq.special_ids import PAD_ID, START_ID
 
 INPUT_KEYS = ("source_ids", "decoder_input_ids")
 
@@ -94,7 +93,8 @@ class Seq2Seq(trainers.ScheduledSamplingTrainer, keras.Model):
     )
     model.compile(optimizer="adam")  # masked cross-entropy, token accuracy, exact match
     model.fit((source_ids, decoder_input_ids), labels, epochs=10)
-    predicted_ids = model.generate(source_ids, max_length=30)
+    outputs = model.generate(source_ids, sampler=BeamSearch(5), max_length=30)
+    predicted_ids = outputs["token_ids"][:, 0]  # (batch, 30), the best hypothesis
     ```
     """
 
@@ -257,37 +257,80 @@ class Seq2Seq(trainers.ScheduledSamplingTrainer, keras.Model):
         self.check_data(x)
         return super().predict(x, *args, **kwargs)
 
-    def generate(self, source_ids, max_length: int = 50) -> np.ndarray:
-        """Greedy decoding, compiled for the active backend.
+    def generate(
+        self,
+        source_ids,
+        sampler="greedy",
+        max_length: int = 50,
+        min_length: int = 0,
+        return_attention: bool = False,
+    ) -> dict:
+        """Decodes `source_ids` with a sampler, compiled for the active backend.
+
+        The search is traced once per sampler configuration, length and batch shape (TensorFlow
+        `tf.function`, JAX `jax.jit`; PyTorch runs eagerly under `torch.no_grad`) and reads the
+        model's current weights on every call.
 
         Args:
             source_ids: int `(batch, S)`, right-padded with 0.
-            max_length: the most tokens to generate per row.
+            sampler: a `keras_seq2seq.samplers` object (`Greedy()`, `Sampling(...)`,
+                `BeamSearch(...)`), or `"greedy"`, `"sampling"`, `"beam_search"`.
+            max_length: the most tokens per output, including the end token.
+            min_length: the end token is not produced before this many tokens.
+            return_attention: also return the attention weights of every output token (needs a
+                decoder with attention).
 
         Returns:
-            Int32 numpy ids `(batch, max_length)`: each row's tokens up to and including the end
-            token (2), then padding (0).
+            A dict of numpy arrays, hypotheses best first: `token_ids (batch, num_return,
+            max_length)` int32, each hypothesis up to and including the end token (2), then
+            padding (0); `lengths (batch, num_return)`, the tokens including the end token;
+            `scores (batch, num_return)` float32 (summed log-probabilities, or the beam score);
+            and with `return_attention`, `attention (batch, num_return, max_length, S)`.
+            `num_return` is 1 except for `BeamSearch(num_return=...)`. A source of only padding
+            gives an empty output (length 0).
         """
+        sampler = samplers.get(sampler)
         validation.positive_int("max_length", max_length)
-        source_ids = check_ids("source_ids", source_ids, self.encoder.vocabulary_size)
-        if max_length not in self._generate_functions:
-            self._generate_functions[max_length] = compiled.compile_inference(
-                self, lambda ids: self._greedy(ids, max_length)
+        validation.non_negative_int("min_length", min_length)
+        if min_length > max_length:
+            raise ValueError(
+                "`min_length` must be at most `max_length`. "
+                f"Received: min_length={min_length!r}, max_length={max_length!r}"
             )
-        tokens = self._generate_functions[max_length](source_ids.astype("int32"))
-        return ops.convert_to_numpy(tokens)
+        needs_attention = return_attention or getattr(sampler, "coverage_penalty", 0.0) > 0.0
+        if needs_attention and self.decoder.attention is None:
+            raise ValueError(
+                "`return_attention` and a coverage penalty need a decoder with attention. "
+                f"Received: return_attention={return_attention!r}, sampler={sampler!r}"
+            )
+        source_ids = check_ids("source_ids", source_ids, self.encoder.vocabulary_size)
+        if source_ids.ndim != 2:
+            raise ValueError(
+                f"`source_ids` must have shape (batch, S). Received shape {source_ids.shape}"
+            )
+        options = (min_length, bool(return_attention))
+        key = (repr(sampler), max_length, *options)
+        if key not in self._generate_functions:
+            self._generate_functions[key] = compiled.compile_inference(
+                self, lambda ids, noise: self._search(ids, noise, sampler, max_length, *options)
+            )
+        noise = sampler.draw_noise(source_ids.shape[0], max_length)
+        outputs = self._generate_functions[key](source_ids.astype("int32"), noise)
+        return {name: ops.convert_to_numpy(value) for name, value in outputs.items()}
 
-    def _greedy(self, source_ids, max_length):
+    def _search(self, source_ids, noise, sampler, max_length, min_length, return_attention):
         memory, mask, encoder_states = self.encoder(source_ids, training=False)
-        batch_size = ops.shape(source_ids)[0]
-        attention_memory = self.decoder.prepare_memory(memory, mask)
-
-        def step(token_ids, state):
-            logits, state, _ = self.decoder.step(token_ids, state, attention_memory)
-            return logits, state
-
-        state = self.decoder.initial_state(encoder_states, batch_size)
-        return greedy_search(step, state, batch_size, max_length, START_ID, END_ID)
+        state = self.decoder.initial_state(encoder_states, ops.shape(source_ids)[0])
+        return sampler(
+            self.decoder.step,
+            state,
+            self.decoder.prepare_memory(memory, mask),
+            mask,
+            max_length,
+            min_length=min_length,
+            return_attention=return_attention,
+            noise=noise,
+        )
 
     def get_config(self) -> dict:
         config = super().get_config()

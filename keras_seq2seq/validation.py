@@ -43,6 +43,13 @@ def unit_interval(name: str, value, include_one: bool = True) -> float:
     return float(value)
 
 
+def fraction(name: str, value) -> float:
+    """A number in (0, 1]."""
+    if not _is_number(value) or not 0.0 < value <= 1.0:
+        raise ValueError(f"`{name}` must be a number in (0, 1]. Received: {name}={value!r}")
+    return float(value)
+
+
 def one_of(name: str, value, allowed: Iterable):
     allowed = tuple(allowed)
     if value not in allowed:

@@ -3,6 +3,7 @@
 import keras
 import numpy as np
 import pytest
+from keras import ops
 
 from keras_seq2seq.layers import Decoder, Encoder
 from keras_seq2seq.model import Seq2Seq
@@ -50,3 +51,45 @@ def random_batch(batch=6, source_len=7, target_len=5, vocabulary_size=20, seed=0
             target[row, cut - 1] = 2
             target[row, cut:] = 0
     return (source, target[:, :-1]), target[:, 1:]
+
+
+def chain_probabilities(vocabulary_size, transitions):
+    """A `(V, V)` table of next-token probabilities for a toy decoder.
+
+    `transitions[previous] = {token: probability}`; the rest of each row's mass is spread evenly
+    over the other tokens, so every row is a distribution with no zero entry.
+    """
+    table = np.zeros((vocabulary_size, vocabulary_size))
+    for previous in range(vocabulary_size):
+        given = transitions.get(previous, {})
+        others = [t for t in range(vocabulary_size) if t not in given]
+        table[previous, others] = (1.0 - sum(given.values())) / len(others)
+        for token, probability in given.items():
+            table[previous, token] = probability
+    return table
+
+
+def chain_step(probabilities, attention=None):
+    """A toy `step_fn` whose logits are the log of `probabilities[previous token]`.
+
+    The memory `{"bias": (batch, V)}` is added to the logits, so rows can differ; `attention`
+    `(V, S)` gives the weights returned after each previous token. The state counts steps.
+    """
+    log_table = ops.convert_to_tensor(np.log(probabilities), "float32")
+    weights_table = None if attention is None else ops.convert_to_tensor(attention, "float32")
+
+    def step(token_ids, state, memory):
+        logits = ops.take(log_table, token_ids, axis=0) + memory["bias"]
+        weights = None if weights_table is None else ops.take(weights_table, token_ids, axis=0)
+        return logits, {"steps": state["steps"] + 1}, weights
+
+    return step
+
+
+def chain_inputs(batch, vocabulary_size, source_length=3, bias=None):
+    """`(state, memory, source_mask)` for `chain_step` with no bias unless given."""
+    state = {"steps": ops.zeros((batch,), "int32")}
+    if bias is None:
+        bias = np.zeros((batch, vocabulary_size))
+    memory = {"bias": ops.convert_to_tensor(bias, "float32")}
+    return state, memory, ops.ones((batch, source_length), "bool")

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from keras import ops
 
-from keras_seq2seq import datasets
+from keras_seq2seq import datasets, samplers
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 QUICKSTART = ROOT / "examples" / "quickstart.py"
@@ -20,9 +20,14 @@ def test_quickstart_learns_to_reverse_digits_with_scheduled_sampling():
     model, history = namespace["model"], namespace["model"].history
     assert history.history["teacher_forcing_ratio"][-1] == pytest.approx(0.5)
     assert float(ops.convert_to_numpy(model.teacher_forcing_ratio)) == pytest.approx(0.5)
-    exact_match = np.mean(np.all(namespace["predicted"] == namespace["test_labels"], axis=1))
-    assert exact_match >= 0.99
     (test_source, test_decoder_inputs), test_labels = datasets.reverse_digits(500, seed=2)
+    exact_match = {}
+    for name, sampler in (("greedy", "greedy"), ("beam", samplers.BeamSearch(4, 0.6))):
+        outputs = model.generate(test_source, sampler=sampler, max_length=test_labels.shape[1])
+        predicted = outputs["token_ids"][:, 0]
+        exact_match[name] = np.mean(np.all(predicted == test_labels, axis=1))
+    assert exact_match["greedy"] >= 0.99
+    assert exact_match["beam"] >= exact_match["greedy"]
     results = model.evaluate(
         (test_source, test_decoder_inputs), test_labels, verbose=0, return_dict=True
     )

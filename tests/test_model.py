@@ -131,23 +131,6 @@ def test_schedule_callback_rejects_bad_arguments():
         model.fit(x, y, verbose=0, callbacks=[TeacherForcingSchedule(lambda i: 1.5)])
 
 
-def test_generate_pads_after_the_end_token():
-    model = tiny_model()
-    x, _ = random_batch(batch=5)
-    tokens = model.generate(x[0], max_length=6)
-    assert tokens.shape == (5, 6) and tokens.dtype == np.int32
-    for row in tokens:
-        ends = np.flatnonzero(row == 2)
-        if ends.size:
-            assert np.all(row[ends[0] + 1 :] == 0)
-    np.testing.assert_array_equal(model.generate(x[0][:2], max_length=6), tokens[:2])
-
-
-def test_generate_empty_source():
-    model = tiny_model()
-    assert model.generate(np.zeros((2, 4), "int32"), max_length=3).shape == (2, 3)
-
-
 def test_save_and_load_round_trip(tmp_path):
     model = tiny_model(attention="bahdanau", encoder_kwargs={"bidirectional": True}, bridge="dense")
     model.compile(optimizer="adam")
@@ -194,8 +177,6 @@ def test_bad_data_is_rejected(make_x, make_y, message):
 
 
 def test_bad_arguments():
-    with pytest.raises(ValueError, match="max_length=-1"):
-        tiny_model().generate(np.ones((1, 3), "int32"), max_length=-1)
     with pytest.raises(ValueError, match="teacher_forcing_ratio=1.5"):
         tiny_model().__class__(
             tiny_model().encoder, tiny_model().decoder, teacher_forcing_ratio=1.5
