@@ -93,7 +93,7 @@ class Seq2Seq(trainers.ScheduledSamplingTrainer, keras.Model):
     )
     model.compile(optimizer="adam")  # masked cross-entropy, token accuracy, exact match
     model.fit((source_ids, decoder_input_ids), labels, epochs=10)
-    outputs = model.generate(source_ids, sampler=BeamSearch(5), max_length=30)
+    outputs = model.generate(source_ids, sampler=samplers.BeamSearch(5), max_length=30)
     predicted_ids = outputs["token_ids"][:, 0]  # (batch, 30), the best hypothesis
     ```
     """

@@ -140,6 +140,8 @@ class Sampling(Sampler):
             return inverse_cdf_sample(ops.softmax(logits, axis=-1), noise)
         k = logits.shape[-1] if self.top_k is None else min(self.top_k, logits.shape[-1])
         values, indices = ops.top_k(logits, k)
+        if k == 1:
+            return indices[:, 0]
         probabilities = ops.softmax(values, axis=-1)
         if self.top_p is not None:
             mass_before = ops.cumsum(probabilities, axis=-1) - probabilities
