@@ -268,7 +268,7 @@ class Seq2Seq(trainers.ScheduledSamplingTrainer, keras.Model):
         """Decodes `source_ids` with a sampler, compiled for the active backend.
 
         The search is traced once per sampler configuration, length and batch shape (TensorFlow
-        `tf.function`, JAX `jax.jit`; PyTorch runs eagerly under `torch.no_grad`) and reads the
+        `tf.function`, JAX `jax.jit`; PyTorch runs eagerly in `torch.inference_mode`) and reads the
         model's current weights on every call.
 
         Args:

@@ -139,3 +139,16 @@ def test_bad_source_and_attention_requests():
         1,
         50,
     )
+
+
+def test_training_after_generate():
+    """Decoding leaves nothing behind that training cannot use (PyTorch inference mode)."""
+    model = tiny_model()
+    x, y = random_batch()
+    model.generate(x[0], sampler=samplers.BeamSearch(2), max_length=4)
+    model.compile(optimizer="adam")
+    model.teacher_forcing_ratio.assign(0.5)
+    first = model.train_on_batch(x, y, return_dict=True)["loss"]
+    for _ in range(5):
+        last = model.train_on_batch(x, y, return_dict=True)["loss"]
+    assert last < first
