@@ -106,7 +106,8 @@ def beam_search(
         (batch, num_return)` float32; with `return_attention`, `attention (batch, num_return,
         max_length, S)`.
     """
-    batch_size, source_length = ops.shape(source_mask)[0], source_mask.shape[1]
+    # Dynamic sizes: a traced function may see `(None, None)` sources.
+    batch_size, source_length = ops.shape(source_mask)
     width = beam_width
     use_coverage = coverage_penalty_weight != 0.0
     state = tree.map_structure(lambda x: _tile(x, width), state)

@@ -80,12 +80,13 @@ def token_by_token(
         (batch, 1)`, their summed log-probabilities; with `return_attention`, `attention (batch,
         1, max_length, S)`.
     """
-    batch_size = ops.shape(source_mask)[0]
+    # Dynamic sizes: a traced function may see `(None, None)` sources.
+    batch_size, source_length = ops.shape(source_mask)
     finished = ops.logical_not(ops.any(source_mask, axis=1))
     tokens = ops.zeros((batch_size, max_length), dtype="int32")
     previous = ops.full((batch_size,), START_ID, dtype="int32")
     scores = ops.zeros((batch_size,), dtype="float32")
-    attention = ops.zeros((batch_size, max_length, source_mask.shape[1]), dtype="float32")
+    attention = ops.zeros((batch_size, max_length, source_length), dtype="float32")
 
     def cond(index, tokens, finished, *_):
         return ops.logical_and(index < max_length, ops.logical_not(ops.all(finished)))

@@ -152,3 +152,17 @@ def test_training_after_generate():
     for _ in range(5):
         last = model.train_on_batch(x, y, return_dict=True)["loss"]
     assert last < first
+
+
+@pytest.mark.parametrize("sampler", [SAMPLERS[0], SAMPLERS[2]], ids=repr)
+def test_sources_of_many_shapes(sampler):
+    """A compiled search that has relaxed to `(None, None)` sources still runs."""
+    model = tiny_model()
+    for batch, length in ((2, 4), (3, 5), (1, 6), (4, 7)):
+        outputs = model.generate(
+            np.full((batch, length), 5, "int32"),
+            sampler=sampler,
+            max_length=3,
+            return_attention=True,
+        )
+        assert outputs["attention"].shape == (batch, getattr(sampler, "num_return", 1), 3, length)
