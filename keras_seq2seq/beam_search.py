@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 from keras import ops, tree
 
-from keras_seq2seq.decoding import NEG_INF, log_probabilities
+from keras_seq2seq.decoding import NEG_INF, log_probabilities, write_at
 from keras_seq2seq.special_ids import END_ID, PAD_ID, START_ID
 
 # Coverage below this counts as this, so an unattended source position costs a large but
@@ -173,11 +173,11 @@ def beam_search(
         flat_parent = ops.reshape(parent + row_offsets, (-1,))
         state = tree.map_structure(lambda x: ops.take(x, flat_parent, axis=0), state)
 
-        step_ids = _write_step(step_ids, index, token)
-        parents = _write_step(parents, index, parent)
+        step_ids = write_at(step_ids, index, token, axis=0)
+        parents = write_at(parents, index, parent, axis=0)
         if return_attention:
             chosen = ops.take_along_axis(weights, ops.expand_dims(parent, -1), axis=1)
-            step_attention = _write_step(step_attention, index, chosen)
+            step_attention = write_at(step_attention, index, chosen, axis=0)
         buffers = (step_ids, parents, step_attention)
         previous = ops.reshape(token, (-1,))
         return index + 1, finished, log_p, scores, lengths, coverage, previous, buffers, state
@@ -202,12 +202,3 @@ def beam_search(
         attention = ops.take_along_axis(step_attention, ops.expand_dims(beams, -1), axis=2)
         result["attention"] = ops.transpose(attention, (1, 2, 0, 3))
     return result
-
-
-def _write_step(buffer, index, values):
-    """`buffer (T, ...)` with row `index` set to `values`."""
-    at_index = ops.reshape(
-        ops.equal(ops.arange(buffer.shape[0], dtype="int32"), index),
-        (-1,) + (1,) * (len(buffer.shape) - 1),
-    )
-    return ops.where(at_index, ops.expand_dims(values, 0), buffer)

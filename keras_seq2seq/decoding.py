@@ -41,11 +41,13 @@ def inverse_cdf_sample(probabilities, uniform):
     return ops.minimum(index, probabilities.shape[-1] - 1)
 
 
-def write_at(buffer, index, values):
-    """`buffer (batch, length, ...)` with position `index` along axis 1 set to `values`."""
-    positions = ops.arange(buffer.shape[1], dtype="int32")
-    at_index = ops.reshape(ops.equal(positions, index), (1, -1) + (1,) * (len(buffer.shape) - 2))
-    return ops.where(at_index, ops.expand_dims(values, 1), buffer)
+def write_at(buffer, index, values, axis: int = 1):
+    """`buffer` with position `index` along `axis` set to `values` (`buffer` without `axis`)."""
+    shape = [1] * len(buffer.shape)
+    shape[axis] = -1
+    positions = ops.arange(buffer.shape[axis], dtype="int32")
+    at_index = ops.reshape(ops.equal(positions, index), shape)
+    return ops.where(at_index, ops.expand_dims(values, axis), buffer)
 
 
 def token_by_token(
