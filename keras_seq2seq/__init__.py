@@ -7,23 +7,29 @@ from keras_seq2seq import (
     layers,
     losses,
     metrics,
+    pipeline,
     samplers,
     schedules,
     special_ids,
+    text,
 )
 from keras_seq2seq.model import Seq2Seq
+from keras_seq2seq.translator import Translator
 
 __version__ = "0.1.0"
 
 __all__ = [
     "Seq2Seq",
+    "Translator",
     "callbacks",
     "data",
     "datasets",
     "layers",
     "losses",
     "metrics",
+    "pipeline",
     "samplers",
     "schedules",
     "special_ids",
+    "text",
 ]

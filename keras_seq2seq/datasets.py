@@ -28,6 +28,39 @@ def reverse_digits(
     Example:
     >>> (source, decoder_inputs), labels = reverse_digits(1000, seed=0)
     """
+    _check_counts(num_samples, min_length, max_length)
+    rng = np.random.default_rng(seed)
+    lengths = rng.integers(min_length, max_length + 1, num_samples)
+    sources = [list(rng.integers(0, 10, n) + DIGIT_OFFSET) for n in lengths]
+    decoder_inputs, labels = add_start_and_end([s[::-1] for s in sources], max_length + 1)
+    return (pad(sources, max_length), decoder_inputs), labels
+
+
+DIGIT_NAMES = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+
+
+def spelled_digits(
+    num_samples: int, min_length: int = 1, max_length: int = 6, seed: int | None = None
+) -> list[tuple[str, str]]:
+    """String pairs: a number written in digits, and its digits spelled out in English words.
+
+    A small text-to-text task for the text processors and `Translator` (character-level
+    source, word-level target).
+
+    Example:
+    >>> spelled_digits(2, seed=0)[0]
+    ('523000', 'five two three zero zero zero')
+    """
+    _check_counts(num_samples, min_length, max_length)
+    rng = np.random.default_rng(seed)
+    pairs = []
+    for length in rng.integers(min_length, max_length + 1, num_samples):
+        digits = rng.integers(0, 10, length)
+        pairs.append(("".join(map(str, digits)), " ".join(DIGIT_NAMES[d] for d in digits)))
+    return pairs
+
+
+def _check_counts(num_samples: int, min_length: int, max_length: int) -> None:
     validation.positive_int("num_samples", num_samples)
     validation.positive_int("min_length", min_length)
     validation.positive_int("max_length", max_length)
@@ -36,8 +69,3 @@ def reverse_digits(
             f"`min_length` must not exceed `max_length`. Received: min_length={min_length}, "
             f"max_length={max_length}"
         )
-    rng = np.random.default_rng(seed)
-    lengths = rng.integers(min_length, max_length + 1, num_samples)
-    sources = [list(rng.integers(0, 10, n) + DIGIT_OFFSET) for n in lengths]
-    decoder_inputs, labels = add_start_and_end([s[::-1] for s in sources], max_length + 1)
-    return (pad(sources, max_length), decoder_inputs), labels

@@ -314,7 +314,7 @@ class Decoder(keras.layers.Layer):
             _time_major(noise),
             tree.map_structure(_time_major, masks),
         )
-        _, outputs = time_loop.scan(body, (state, ids[:, 0]), inputs, ids.shape[1])
+        _, outputs = time_loop.scan(body, (state, ids[:, 0]), inputs, _length(ids))
         return _time_major(outputs)
 
     def call(
@@ -329,9 +329,7 @@ class Decoder(keras.layers.Layer):
         training=None,
     ):
         validation.integer_ids("decoder_input_ids", decoder_input_ids)
-        batch_size, length = ops.shape(decoder_input_ids)[0], decoder_input_ids.shape[1]
-        if length is None:
-            raise ValueError("The decoder needs a static target length; got shape (batch, None).")
+        batch_size, length = ops.shape(decoder_input_ids)[0], _length(decoder_input_ids)
         state = self.initial_state(encoder_states, batch_size)
         attention_memory = self.prepare_memory(memory, memory_mask)
         if dropout_masks is None:
@@ -370,6 +368,13 @@ class Decoder(keras.layers.Layer):
             "residual": self.residual,
             "seed": self.seed,
         }
+
+
+def _length(ids):
+    """The target length: static where known; a scalar tensor in a TensorFlow graph traced with
+    `(batch, None)` inputs (a `tf.data` pipeline of varying lengths); XLA then compiles one
+    program per concrete length."""
+    return ids.shape[1] if ids.shape[1] is not None else ops.shape(ids)[1]
 
 
 def _predict(logits, uniform_noise):

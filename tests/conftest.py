@@ -93,3 +93,25 @@ def chain_inputs(batch, vocabulary_size, source_length=3, bias=None):
         bias = np.zeros((batch, vocabulary_size))
     memory = {"bias": ops.convert_to_tensor(bias, "float32")}
     return state, memory, ops.ones((batch, source_length), "bool")
+
+
+@pytest.fixture(scope="session")
+def trained_translator():
+    """A `Translator` from digits to spelled-out digits, trained for a few seconds."""
+    from keras_seq2seq import datasets, pipeline
+    from keras_seq2seq.text import TextProcessor
+    from keras_seq2seq.translator import Translator
+
+    keras.utils.set_random_seed(0)
+    pairs = datasets.spelled_digits(3000, seed=1)
+    source = TextProcessor("character", max_vocabulary_size=30)
+    source.adapt(s for s, _ in pairs)
+    target = TextProcessor("word", max_vocabulary_size=30)
+    target.adapt(t for _, t in pairs)
+    model = Seq2Seq(
+        Encoder(source.vocabulary_size, 16, 32),
+        Decoder(target.vocabulary_size, 16, 32, attention="luong"),
+    )
+    model.compile(optimizer=keras.optimizers.Adam(0.01))
+    model.fit(pipeline.text_pairs_dataset(pairs, source, target, seed=0), epochs=4, verbose=0)
+    return Translator(source, target, model, max_source_length=12, max_length=14)

@@ -1,0 +1,227 @@
+"""`Translator`: text in, text out, with a trained `Seq2Seq` and its two text processors."""
+
+import os
+import subprocess
+import sys
+import tempfile
+
+import keras
+import numpy as np
+
+from keras_seq2seq import export, samplers, validation
+from keras_seq2seq.model import Seq2Seq
+from keras_seq2seq.text import JOINER, TextProcessor
+
+# Source batches are padded up to one of these lengths so that compiled searches are reused.
+_LENGTH_STEP = 8
+
+
+@keras.saving.register_keras_serializable(package="keras_seq2seq")
+class Translator(keras.layers.Layer):
+    """A source `TextProcessor`, a `Seq2Seq` model, a target `TextProcessor` and a sampler.
+
+    Sources longer than `max_source_length` tokens are cut to that length (the model never saw
+    longer ones in training if the data pipeline used the same limit); outputs have at most
+    `max_length` tokens, the end token included. Empty or whitespace-only sources give an empty
+    translation; characters never seen in training become the unknown token.
+
+    Args:
+        source_processor: an adapted `TextProcessor` for the source language.
+        target_processor: an adapted `TextProcessor` for the target language.
+        model: a `Seq2Seq` whose vocabulary sizes match the processors'.
+        sampler: a `keras_seq2seq.samplers` object or name (default greedy).
+        max_source_length: the most source tokens read.
+        max_length: the most tokens generated per output, the end token included.
+        **kwargs: base `keras.layers.Layer` arguments.
+
+    Example:
+    >>> translator = Translator(source, target, model, sampler=samplers.BeamSearch(4))
+    >>> translator.translate(["Open the file."])
+    ['Öffne die Datei.']
+    >>> translator.save("translator.keras")
+    >>> translator.export("serving/")  # a SavedModel with a string signature
+    """
+
+    def __init__(
+        self,
+        source_processor: TextProcessor,
+        target_processor: TextProcessor,
+        model: Seq2Seq,
+        sampler="greedy",
+        max_source_length: int = 100,
+        max_length: int = 100,
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        for name, value in (
+            ("source_processor", source_processor),
+            ("target_processor", target_processor),
+        ):
+            if not isinstance(value, TextProcessor):
+                raise ValueError(f"`{name}` must be a TextProcessor. Received: {value!r}")
+        if not isinstance(model, Seq2Seq):
+            raise ValueError(f"`model` must be a Seq2Seq. Received: model={model!r}")
+        self.source_processor = source_processor
+        self.target_processor = target_processor
+        self.model = model
+        self.sampler = samplers.get(sampler)
+        self.max_source_length = validation.positive_int("max_source_length", max_source_length)
+        self.max_length = validation.positive_int("max_length", max_length)
+        self.built = True
+
+    def _check_vocabularies(self) -> None:
+        pairs = (
+            ("source_processor", self.source_processor, self.model.encoder.vocabulary_size),
+            ("target_processor", self.target_processor, self.model.decoder.vocabulary_size),
+        )
+        for name, processor, size in pairs:
+            if processor.vocabulary_size != size:
+                raise ValueError(
+                    f"`{name}` has {processor.vocabulary_size} tokens but the model expects "
+                    f"{size}; build the model with the processors' vocabulary sizes."
+                )
+
+    def source_ids(self, texts: list[str]) -> np.ndarray:
+        """Texts to right-padded int32 source ids `(batch, S)`, cut to `max_source_length`."""
+        ids = self.source_processor.tokenize(texts)[:, : self.max_source_length]
+        longest = max(int(ids.bounding_shape()[1]), 1)
+        width = -(-longest // _LENGTH_STEP) * _LENGTH_STEP
+        return ids.to_tensor(shape=[len(texts), width]).numpy().astype("int32")
+
+    def _generate(self, texts, return_attention=False, batch_size=64):
+        if isinstance(texts, str):
+            raise ValueError("`texts` must be a list of strings; wrap a single string in a list.")
+        texts = [str(text) for text in texts]
+        validation.positive_int("batch_size", batch_size)
+        self._check_vocabularies()
+        for start in range(0, len(texts), batch_size):
+            chunk = texts[start : start + batch_size]
+            source = self.source_ids(chunk)
+            # Empty rows up to a power of two (cheap: they finish at once) keep the number of
+            # batch shapes, and so of compiled searches, small.
+            rows = min(batch_size, 1 << (len(chunk) - 1).bit_length())
+            padded = np.pad(source, [(0, rows - len(chunk)), (0, 0)])
+            outputs = self.model.generate(
+                padded,
+                sampler=self.sampler,
+                max_length=self.max_length,
+                return_attention=return_attention,
+            )
+            yield source, {name: value[: len(chunk)] for name, value in outputs.items()}
+
+    def translate(
+        self, texts: list[str], n_best: bool = False, batch_size: int = 64
+    ) -> list[str] | list[list[tuple[str, float]]]:
+        """Translates a list of texts.
+
+        Args:
+            texts: the source texts.
+            n_best: return every hypothesis of the sampler (`BeamSearch(num_return=n)` gives
+                n) with its score, best first, instead of only the best text.
+            batch_size: how many texts are decoded at once.
+
+        Returns:
+            One string per text; with `n_best`, one list of `(text, score)` per text.
+        """
+        results = []
+        for _, outputs in self._generate(texts, batch_size=batch_size):
+            token_ids, scores = outputs["token_ids"], outputs["scores"]
+            batch, num_return, length = token_ids.shape
+            decoded = self.target_processor.detokenize(token_ids.reshape(-1, length)).numpy()
+            decoded = [text.decode("utf-8") for text in decoded]
+            for row in range(batch):
+                hypotheses = decoded[row * num_return : (row + 1) * num_return]
+                if n_best:
+                    results.append(
+                        [(t, float(s)) for t, s in zip(hypotheses, scores[row], strict=True)]
+                    )
+                else:
+                    results.append(hypotheses[0])
+        return results
+
+    def attention(self, text: str) -> dict:
+        """The best translation of one text with its attention weights, for plotting.
+
+        Returns:
+            A dict: `source_tokens` (list of str), `target_tokens` (list of str, the end token
+            `[END]` included when produced), `weights` float32 `(len(target_tokens),
+            len(source_tokens))`, and `translation` (str). Tokens are shown without the joiner
+            mark.
+        """
+        [(source, outputs)] = list(self._generate([text], return_attention=True))
+        source_ids = source[0][source[0] != 0]
+        target_ids = outputs["token_ids"][0, 0][: outputs["lengths"][0, 0]]
+        return {
+            "source_tokens": self._tokens(self.source_processor, source_ids),
+            "target_tokens": self._tokens(self.target_processor, target_ids),
+            "weights": outputs["attention"][0, 0, : len(target_ids), : len(source_ids)],
+            "translation": self.target_processor.detokenize(target_ids[None]).numpy()[0].decode(),
+        }
+
+    @staticmethod
+    def _tokens(processor: TextProcessor, ids: np.ndarray) -> list[str]:
+        vocabulary = processor.vocabulary
+        return [vocabulary[i].replace(JOINER, "") for i in ids]
+
+    def save(self, path: str | os.PathLike) -> None:
+        """Saves everything to one `.keras` file (replaced if it exists), or to a new directory
+        for any other path (an existing non-empty directory raises rather than mixing files)."""
+        path = os.fspath(path)
+        if not path.endswith(".keras") and os.path.isdir(path) and os.listdir(path):
+            raise FileExistsError(f"Not saving into the non-empty directory {path!r}.")
+        keras.saving.save_model(self, path, zipped=path.endswith(".keras"))
+
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> "Translator":
+        """Loads a `Translator` saved with `save`, under any backend."""
+        path = os.fspath(path)
+        if not os.path.exists(path):
+            raise FileNotFoundError(f"No saved Translator at {path!r}")
+        translator = keras.saving.load_model(path)
+        if not isinstance(translator, cls):
+            raise ValueError(f"{path!r} holds a {type(translator).__name__}, not a Translator.")
+        return translator
+
+    def export(self, path: str | os.PathLike) -> None:
+        """Writes a TensorFlow SavedModel for serving; see `keras_seq2seq.export`.
+
+        Under JAX or PyTorch, the Translator is saved to a temporary `.keras` file and exported
+        by a child Python process running the TensorFlow backend.
+        """
+        self._check_vocabularies()
+        export.check_exportable(self)
+        if keras.backend.backend() == "tensorflow":
+            export.export_translator(self, path)
+            return
+        with tempfile.TemporaryDirectory() as directory:
+            saved = os.path.join(directory, "translator.keras")
+            self.save(saved)
+            command = [sys.executable, "-m", "keras_seq2seq.export", saved, os.fspath(path)]
+            environment = {**os.environ, "KERAS_BACKEND": "tensorflow"}
+            result = subprocess.run(command, env=environment, capture_output=True, text=True)
+            if result.returncode != 0:
+                raise RuntimeError(
+                    f"Exporting under TensorFlow failed (exit {result.returncode}):\n"
+                    f"{result.stderr[-3000:]}"
+                )
+
+    def get_config(self) -> dict:
+        config = super().get_config()
+        config.update(
+            {
+                "source_processor": keras.saving.serialize_keras_object(self.source_processor),
+                "target_processor": keras.saving.serialize_keras_object(self.target_processor),
+                "model": keras.saving.serialize_keras_object(self.model),
+                "sampler": keras.saving.serialize_keras_object(self.sampler),
+                "max_source_length": self.max_source_length,
+                "max_length": self.max_length,
+            }
+        )
+        return config
+
+    @classmethod
+    def from_config(cls, config: dict) -> "Translator":
+        config = dict(config)
+        for name in ("source_processor", "target_processor", "model"):
+            config[name] = keras.saving.deserialize_keras_object(config[name])
+        return cls(**config)

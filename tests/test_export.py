@@ -1,0 +1,76 @@
+"""`Translator.export`: a SavedModel that serves strings without this package."""
+
+import json
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from keras_seq2seq import samplers
+from keras_seq2seq.translator import Translator
+
+TEXTS = ["123", "4071", "", "  ", "99 1", "١٢ Ж", "5" * 40]
+
+# Runs in a fresh interpreter that imports only tensorflow and tensorflow_text.
+SERVE = textwrap.dedent(
+    """
+    import json, sys
+    import tensorflow as tf
+    import tensorflow_text  # noqa: F401  (registers the text ops)
+    serve = tf.saved_model.load(sys.argv[1]).signatures["serving_default"]
+    texts = json.loads(sys.argv[2])
+    out = serve(tf.constant(texts))
+    bad = serve(tf.constant([b"12\\xff\\xfe3", b""]))["translations"].numpy()
+    print(json.dumps({
+        "translations": [t.decode("utf-8") for t in out["translations"].numpy()],
+        "scores": out["scores"].numpy().tolist(),
+        "invalid_utf8": [t.decode("utf-8") for t in bad],
+        "inputs": {k: [v.dtype.name, v.shape.as_list()] for k, v in
+                   serve.structured_input_signature[1].items()},
+        "package_imported": any(m.startswith("keras_seq2seq") for m in sys.modules),
+    }))
+    """
+)
+
+
+def _serve(path, texts):
+    result = subprocess.run(
+        [sys.executable, "-c", SERVE, str(path), json.dumps(texts)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.parametrize("sampler", [samplers.Greedy(), samplers.BeamSearch(3, 0.6)], ids=repr)
+def test_exported_model_serves_the_same_translations(tmp_path, trained_translator, sampler):
+    translator = Translator(
+        trained_translator.source_processor,
+        trained_translator.target_processor,
+        trained_translator.model,
+        sampler=sampler,
+        max_source_length=12,
+        max_length=14,
+    )
+    translator.export(tmp_path / "serving")
+    served = _serve(tmp_path / "serving", TEXTS)
+    assert served["translations"] == translator.translate(TEXTS)
+    expected = [row[0][1] for row in translator.translate(TEXTS, n_best=True)]
+    assert served["scores"] == pytest.approx(expected, abs=1e-4)
+    assert served["inputs"] == {"texts": ["string", [None]]}
+    assert served["invalid_utf8"][1] == "" and isinstance(served["invalid_utf8"][0], str)
+    assert not served["package_imported"]
+
+
+def test_sampling_cannot_be_exported(tmp_path, trained_translator):
+    translator = Translator(
+        trained_translator.source_processor,
+        trained_translator.target_processor,
+        trained_translator.model,
+        sampler=samplers.Sampling(seed=0),
+    )
+    with pytest.raises(ValueError, match="deterministic samplers"):
+        translator.export(tmp_path / "serving")

@@ -1,0 +1,136 @@
+"""String pairs to `fit`-ready batches: TSV reading, length limits, bucketing, shuffling."""
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from keras_seq2seq import datasets, pipeline
+from keras_seq2seq.text import TextProcessor
+
+PAIRS = datasets.spelled_digits(300, max_length=12, seed=0)
+
+
+@pytest.fixture(scope="module")
+def processors():
+    source = TextProcessor("character", max_vocabulary_size=20)
+    source.adapt(s for s, _ in PAIRS)
+    target = TextProcessor("word", max_vocabulary_size=20)
+    target.adapt(t for _, t in PAIRS)
+    return source, target
+
+
+def _batches(dataset):
+    return [((s.numpy(), d.numpy()), y.numpy()) for (s, d), y in dataset]
+
+
+def test_batches_are_dense_int32_with_start_and_end(processors):
+    source, target = processors
+    dataset = pipeline.text_pairs_dataset(PAIRS, source, target, batch_size=32, seed=0)
+    batches = _batches(dataset)
+    assert len(batches) == int(dataset.cardinality())
+    assert sum(len(s) for (s, _), _ in batches) == len(PAIRS)
+    texts = set()
+    for (source_ids, decoder_inputs), labels in batches:
+        assert source_ids.dtype == decoder_inputs.dtype == labels.dtype == np.int32
+        assert decoder_inputs.shape == labels.shape
+        assert source_ids.shape[1] in pipeline.PADDED_LENGTHS
+        assert labels.shape[1] in pipeline.PADDED_LENGTHS
+        assert np.all(decoder_inputs[:, 0] == 1)
+        # Labels are the decoder inputs shifted left, ending with the end token (2).
+        lengths = (labels != 0).sum(1)
+        assert np.all(labels[np.arange(len(labels)), lengths - 1] == 2)
+        np.testing.assert_array_equal(
+            decoder_inputs[:, 1:][labels[:, :-1] != 2], labels[:, :-1][labels[:, :-1] != 2]
+        )
+        texts.update(s.decode() for s in source.detokenize(source_ids).numpy())
+    assert texts == {s for s, _ in PAIRS}
+
+
+def test_bucketing_keeps_padding_small(processors):
+    source, target = processors
+    dataset = pipeline.text_pairs_dataset(PAIRS, source, target, batch_size=16, seed=0)
+    real = padded = 0
+    for (_, _), labels in _batches(dataset):
+        real += (labels != 0).sum()
+        padded += labels.size
+    unbucketed = len(PAIRS) * 24  # everything padded to the longest target (13 -> 16 -> 24)
+    assert padded < 0.75 * unbucketed and real / padded > 0.5
+
+
+def test_shuffle_is_seeded_and_changes_each_epoch(processors):
+    source, target = processors
+
+    def order(seed):
+        dataset = pipeline.text_pairs_dataset(PAIRS, source, target, batch_size=8, seed=seed)
+        return [[b[0][0][:, 0].tolist() for b in _batches(dataset)] for _ in range(2)]
+
+    first, again = order(3), order(3)
+    assert first == again and first[0] != first[1]
+    unshuffled = pipeline.text_pairs_dataset(PAIRS, source, target, batch_size=8, shuffle=False)
+    assert _batches(unshuffled)[0][0][0].tolist() == _batches(unshuffled)[0][0][0].tolist()
+
+
+def test_truncation_is_counted_and_stated(processors):
+    source, target = processors
+    with pytest.warns(UserWarning, match=r"(\d+) sources and (\d+) targets truncated"):
+        sources, targets, report = pipeline.tokenize_pairs(
+            PAIRS, source, target, max_source_length=5, max_target_length=4
+        )
+    long_sources = sum(len(s) > 5 for s, _ in PAIRS)
+    long_targets = sum(len(t.split()) > 3 for _, t in PAIRS)
+    assert report == pipeline.LengthReport(len(PAIRS), len(PAIRS), long_sources, long_targets, 0)
+    assert max(map(len, sources)) == 5 and max(map(len, targets)) == 3  # + end token = 4
+
+
+def test_drop_is_counted(processors):
+    source, target = processors
+    with pytest.warns(UserWarning, match="pairs dropped"):
+        dataset = pipeline.text_pairs_dataset(
+            PAIRS, source, target, max_source_length=5, too_long="drop"
+        )
+    kept = sum(len(s) <= 5 for s, _ in PAIRS)
+    assert sum(len(b[1]) for b in _batches(dataset)) == kept
+
+
+def test_no_warning_when_nothing_is_cut(processors, recwarn):
+    source, target = processors
+    pipeline.tokenize_pairs(PAIRS, source, target, max_source_length=12)
+    assert not [w for w in recwarn if "Length limits" in str(w.message)]
+
+
+def test_tsv_and_tf_data_inputs_match_a_list(tmp_path, processors):
+    source, target = processors
+    path = tmp_path / "pairs.tsv"
+    path.write_text("".join(f"{s}\t{t}\n" for s, t in PAIRS[:20]) + "\n", encoding="utf-8")
+    assert pipeline.read_tsv(path) == PAIRS[:20]
+    as_dataset = tf.data.Dataset.from_tensor_slices(
+        ([s for s, _ in PAIRS[:20]], [t for _, t in PAIRS[:20]])
+    )
+    expected = pipeline.tokenize_pairs(PAIRS[:20], source, target)
+    for pairs in (str(path), path, as_dataset):
+        got = pipeline.tokenize_pairs(pairs, source, target)
+        assert [a.tolist() for a in got[0]] == [a.tolist() for a in expected[0]]
+        assert [a.tolist() for a in got[1]] == [a.tolist() for a in expected[1]]
+
+
+def test_tsv_errors_name_the_file_and_line(tmp_path):
+    path = tmp_path / "bad.tsv"
+    path.write_text("a\tb\nno tab here\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"bad.tsv:2: .*no tab"):
+        pipeline.read_tsv(path)
+    with pytest.raises(FileNotFoundError, match="missing.tsv"):
+        pipeline.read_tsv(tmp_path / "missing.tsv")
+
+
+def test_bad_arguments(processors):
+    source, target = processors
+    with pytest.raises(ValueError, match="too_long"):
+        pipeline.text_pairs_dataset(PAIRS, source, target, too_long="wrap")
+    with pytest.raises(ValueError, match="batch_size"):
+        pipeline.text_pairs_dataset(PAIRS, source, target, batch_size=0)
+    with pytest.raises(ValueError, match="max_source_length"):
+        pipeline.text_pairs_dataset(PAIRS, source, target, max_source_length=0)
+    with pytest.raises(ValueError, match=r"\(source, target\)"):
+        pipeline.text_pairs_dataset(["just one string"], source, target)
+    with pytest.raises(ValueError, match="no pairs"):
+        pipeline.text_pairs_dataset([], source, target)
