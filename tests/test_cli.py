@@ -1,0 +1,113 @@
+"""The `keras-seq2seq` command line: train -> evaluate -> translate -> export, resume, errors."""
+
+import csv
+import io
+import json
+import os
+
+import pytest
+
+from keras_seq2seq import cli, datasets
+from keras_seq2seq.translator import Translator
+
+SMALL_MODEL = ["--embedding-dim", "16", "--units", "32", "--dropout", "0", "--label-smoothing", "0"]
+
+
+def _write_tsv(path, pairs):
+    path.write_text("".join(f"{s}\t{t}\n" for s, t in pairs), encoding="utf-8")
+    return str(path)
+
+
+@pytest.fixture(scope="module")
+def tsv_files(tmp_path_factory):
+    directory = tmp_path_factory.mktemp("data")
+    train = _write_tsv(directory / "train.tsv", datasets.spelled_digits(1500, seed=1))
+    valid = _write_tsv(directory / "valid.tsv", datasets.spelled_digits(100, seed=2))
+    return train, valid
+
+
+def _train_args(tsv_files, run_dir, *extra):
+    train, valid = tsv_files
+    return [
+        "train", "--train", train, "--valid", valid, "--run-dir", str(run_dir),
+        "--source-level", "character", "--target-level", "word", "--learning-rate", "0.01",
+        *SMALL_MODEL, *extra,
+    ]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def run_dir(tsv_files, tmp_path_factory):
+    run = tmp_path_factory.mktemp("run")
+    cli.main(_train_args(tsv_files, run, "--epochs", "4", "--schedule", "linear",
+                         "--schedule-value", "0.01"))  # fmt: skip
+    return run
+
+
+def test_train_writes_a_complete_run_directory(run_dir):
+    names = set(os.listdir(run_dir))
+    assert {"config.json", "log.csv", "translator.keras", "processors", "done.json"} <= names
+    assert "backup" not in names  # removed once training finishes
+    with open(run_dir / "log.csv") as file:
+        rows = list(csv.DictReader(file))
+    assert [int(r["epoch"]) for r in rows] == [0, 1, 2, 3]
+    assert float(rows[-1]["teacher_forcing_ratio"]) == pytest.approx(0.5)
+    config = json.loads((run_dir / "config.json").read_text())
+    assert config["units"] == 32 and config["schedule"] == "linear"
+    translator = Translator.load(run_dir / "translator.keras")
+    assert translator.source_processor.level == "character"
+
+
+def test_evaluate_reports_bleu_chrf_and_exact_match(run_dir, tsv_files, tmp_path, capsys):
+    output = tmp_path / "hypotheses.txt"
+    cli.main(["evaluate", "--model", str(run_dir), "--tsv", tsv_files[1], "--output", str(output)])
+    scores = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert scores["pairs"] == 100
+    assert scores["bleu"] > 50 and scores["chrf"] > 70 and scores["exact_match"] > 0.3, scores
+    assert len(output.read_text(encoding="utf-8").splitlines()) == 100
+
+
+def test_translate_from_stdin_and_file(run_dir, tmp_path, capsys, monkeypatch):
+    expected = Translator.load(run_dir / "translator.keras").translate(["123", "", "90"])
+    monkeypatch.setattr("sys.stdin", io.StringIO("123\n\n90\n"))
+    cli.main(["translate", "--model", str(run_dir), "--batch-size", "2"])
+    assert capsys.readouterr().out.splitlines() == expected
+    source = tmp_path / "input.txt"
+    source.write_text("123\n\n90\n", encoding="utf-8")
+    cli.main(["translate", "--model", str(run_dir / "translator.keras"), "--input", str(source),
+              "--beam-width", "1"])  # fmt: skip
+    assert capsys.readouterr().out.splitlines() == expected
+
+
+def test_export_writes_a_saved_model(run_dir, tmp_path):
+    cli.main(["export", "--model", str(run_dir), "--output", str(tmp_path / "serving")])
+    assert os.path.exists(tmp_path / "serving" / "saved_model.pb")
+
+
+def test_an_interrupted_run_resumes(tsv_files, tmp_path, monkeypatch):
+    def interrupt_at_second_epoch(self, epoch, logs=None):
+        if epoch == 1:
+            raise KeyboardInterrupt
+
+    args = _train_args(tsv_files, tmp_path, "--epochs", "3", "--time-budget", "60")
+    monkeypatch.setattr(cli._TimeBudget, "on_epoch_begin", interrupt_at_second_epoch, raising=False)
+    with pytest.raises(KeyboardInterrupt):
+        cli.main(args)
+    assert os.path.isdir(tmp_path / "backup") and not os.path.exists(tmp_path / "done.json")
+    monkeypatch.undo()
+    cli.main(args)  # the same command again
+    with open(tmp_path / "log.csv") as file:
+        epochs = [int(r["epoch"]) for r in csv.DictReader(file)]
+    assert epochs == [0, 1, 2]
+    assert os.path.exists(tmp_path / "done.json")
+
+
+def test_errors_name_the_bad_input(tsv_files, tmp_path, capsys):
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("one\tline\nno tab\n", encoding="utf-8")
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(_train_args((str(bad), None), tmp_path / "run", "--epochs", "1"))
+    assert exit_info.value.code == 2
+    assert "bad.tsv:2" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        cli.main(["evaluate", "--model", str(tmp_path / "missing"), "--tsv", tsv_files[1]])
+    assert "missing" in capsys.readouterr().err
