@@ -163,13 +163,30 @@ class Translator(keras.layers.Layer):
         vocabulary = processor.vocabulary
         return [vocabulary[i].replace(JOINER, "") for i in ids]
 
-    def save(self, path: str | os.PathLike) -> None:
+    def save(self, path: str | os.PathLike, include_optimizer: bool = True) -> None:
         """Saves everything to one `.keras` file (replaced if it exists), or to a new directory
-        for any other path (an existing non-empty directory raises rather than mixing files)."""
+        for any other path (an existing non-empty directory raises rather than mixing files).
+
+        `include_optimizer=False` leaves out the optimizer state and compile settings (a third
+        of the size with Adam), for a file meant only for inference.
+        """
         path = os.fspath(path)
         if not path.endswith(".keras") and os.path.isdir(path) and os.listdir(path):
             raise FileExistsError(f"Not saving into the non-empty directory {path!r}.")
-        keras.saving.save_model(self, path, zipped=path.endswith(".keras"))
+        translator = self
+        if not include_optimizer and getattr(self.model, "optimizer", None) is not None:
+            model = Seq2Seq.from_config(self.model.get_config())
+            model.set_weights(self.model.get_weights())
+            translator = Translator(
+                self.source_processor,
+                self.target_processor,
+                model,
+                sampler=self.sampler,
+                max_source_length=self.max_source_length,
+                max_length=self.max_length,
+                name=self.name,
+            )
+        keras.saving.save_model(translator, path, zipped=path.endswith(".keras"))
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> "Translator":

@@ -74,6 +74,17 @@ def test_save_and_load_round_trip(tmp_path, trained_translator, name):
     assert loaded.translate(texts) == trained_translator.translate(texts)
 
 
+def test_save_without_optimizer_is_smaller_and_translates_the_same(tmp_path, trained_translator):
+    trained_translator.save(tmp_path / "full.keras")
+    trained_translator.save(tmp_path / "inference.keras", include_optimizer=False)
+    full, small = (tmp_path / "full.keras").stat().st_size, (tmp_path / "inference.keras")
+    assert small.stat().st_size < 0.6 * full
+    loaded = Translator.load(small)
+    assert getattr(loaded.model, "optimizer", None) is None
+    texts = [s for s, _ in HELD_OUT[:20]]
+    assert loaded.translate(texts) == trained_translator.translate(texts)
+
+
 def test_save_refuses_a_non_empty_directory(tmp_path, trained_translator):
     (tmp_path / "keep.txt").write_text("mine")
     with pytest.raises(FileExistsError, match="non-empty"):
