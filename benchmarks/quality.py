@@ -50,7 +50,10 @@ def main() -> None:
     if not os.path.exists(train):
         print(f"skipped: {train} is absent")
         return
+    unknown = sorted(set(args.architectures) - set(ARCHITECTURES))
     budgets = args.minutes * len(args.architectures) if len(args.minutes) == 1 else args.minutes
+    if unknown or len(budgets) != len(args.architectures):
+        parser.error(f"unknown architectures {unknown} or not one budget per architecture")
     rows, first_run = [], None
     for name, minutes in zip(args.architectures, budgets, strict=True):
         run_dir = os.path.join(args.out, name)

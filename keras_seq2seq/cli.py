@@ -10,6 +10,7 @@ The Keras backend is the usual `KERAS_BACKEND` environment variable.
 """
 
 import argparse
+import io
 import json
 import os
 import shutil
@@ -19,7 +20,7 @@ import time
 import keras
 import numpy as np
 
-from keras_seq2seq import callbacks, pipeline, samplers, schedules
+from keras_seq2seq import callbacks, pipeline, samplers, schedules, validation
 from keras_seq2seq.layers import Decoder, Encoder
 from keras_seq2seq.losses import MaskedCrossEntropy
 from keras_seq2seq.model import Seq2Seq
@@ -29,11 +30,12 @@ from keras_seq2seq.translator import Translator
 CONFIG_FILE = "config.json"
 TRANSLATOR_FILE = "translator.keras"
 DONE_FILE = "done.json"
+# Each schedule's one parameter (--schedule-value) and its default.
 SCHEDULES = {
-    "constant": lambda a: schedules.Constant(a.schedule_value),
-    "linear": lambda a: schedules.Linear(1.0, slope=a.schedule_value, floor=a.schedule_floor),
-    "exponential": lambda a: schedules.Exponential(a.schedule_value),
-    "inverse_sigmoid": lambda a: schedules.InverseSigmoid(a.schedule_value),
+    "constant": (lambda v, a: schedules.Constant(v), 0.9),
+    "linear": (lambda v, a: schedules.Linear(1.0, slope=v, floor=a.schedule_floor), 1e-4),
+    "exponential": (lambda v, a: schedules.Exponential(v), 0.9999),
+    "inverse_sigmoid": (lambda v, a: schedules.InverseSigmoid(v), 1000.0),
 }
 
 
@@ -95,11 +97,18 @@ def _parser() -> argparse.ArgumentParser:
     fitting.add_argument(
         "--schedule-value",
         type=float,
-        default=0.9,
-        help="the ratio (constant), slope (linear) or k (exponential, inverse_sigmoid)",
+        default=None,
+        help="the ratio (constant, default 0.9), slope per step (linear, 1e-4) or k "
+        "(exponential, 0.9999; inverse_sigmoid, 1000)",
     )
     fitting.add_argument("--schedule-floor", type=float, default=0.5, help="linear's floor")
-    fitting.add_argument("--time-budget", type=float, default=0.0, help="minutes; 0: no limit")
+    fitting.add_argument(
+        "--time-budget",
+        type=float,
+        default=0.0,
+        help="stop after this many minutes of training (per invocation; a run stopped by it "
+        "counts as finished); 0: no limit",
+    )
     fitting.add_argument("--seed", type=int, default=0)
     _add_decoding_flags(train, for_train=True)
 
@@ -153,28 +162,36 @@ def _add_decoding_flags(parser: argparse.ArgumentParser, for_train: bool = False
         group.add_argument("--batch-size", type=int, default=64, help="texts per batch")
 
 
-def _sampler(args) -> samplers.Sampler:
+def _sampler(args: argparse.Namespace) -> samplers.Sampler:
     if args.beam_width == 1:
         return samplers.Greedy()
     return samplers.BeamSearch(args.beam_width, length_penalty=args.length_penalty)
 
 
-def train(args) -> str:
-    """Trains (or resumes) a run; returns the path of the best `translator.keras`."""
+def train(args: argparse.Namespace) -> str:
+    """Trains (or resumes) a run; returns the path of the best `translator.keras`.
+
+    The run's settings are stored in `config.json` once its data and model are built; running
+    the same command again resumes the run, and different settings raise an error listing them.
+    """
     run_dir = args.run_dir
     os.makedirs(run_dir, exist_ok=True)
     config_path = os.path.join(run_dir, CONFIG_FILE)
     if os.path.exists(os.path.join(run_dir, DONE_FILE)):
         print(f"{run_dir} is a finished run; its model is {run_dir}/{TRANSLATOR_FILE}")
         return os.path.join(run_dir, TRANSLATOR_FILE)
+    settings = {k: v for k, v in vars(args).items() if k not in ("run_dir", "command")}
     if os.path.exists(config_path):
         with open(config_path) as file:
             stored = json.load(file)
-        args = argparse.Namespace(**stored)
-        print(f"Resuming the run in {run_dir} with its stored config.json.")
-    else:
-        with open(config_path, "w") as file:
-            json.dump(vars(args), file, indent=2, default=str)
+        changed = {k: (stored.get(k), v) for k, v in settings.items() if stored.get(k) != v}
+        if changed:
+            listed = ", ".join(f"{k}: {old!r} -> {new!r}" for k, (old, new) in changed.items())
+            raise ValueError(
+                f"{run_dir} holds a run with other settings ({listed}); "
+                "rerun it with its settings (see config.json) or pick a new --run-dir."
+            )
+        print(f"Resuming the run in {run_dir}.")
     keras.utils.set_random_seed(args.seed)
     source, target = _processors(args)
     translator = Translator(
@@ -198,14 +215,18 @@ def train(args) -> str:
         valid_data = pipeline.text_pairs_dataset(
             args.valid, source, target, args.batch_size, shuffle=False, **lengths
         )
+    if not os.path.exists(config_path):
+        with open(config_path, "w") as file:
+            json.dump(settings, file, indent=2)
     best_path = os.path.join(run_dir, TRANSLATOR_FILE)
     fit_callbacks = [
+        # Before the backup: an epoch counts as done only once its best model is saved.
+        _SaveBest(translator, best_path, "val_loss" if valid_data is not None else "loss"),
         keras.callbacks.BackupAndRestore(os.path.join(run_dir, "backup")),
         keras.callbacks.CSVLogger(os.path.join(run_dir, "log.csv"), append=True),
-        _SaveBest(translator, best_path, "val_loss" if valid_data is not None else "loss"),
     ]
     if args.schedule != "none":
-        fit_callbacks.append(callbacks.TeacherForcingSchedule(SCHEDULES[args.schedule](args)))
+        fit_callbacks.append(callbacks.TeacherForcingSchedule(_schedule(args)))
     if args.time_budget > 0:
         fit_callbacks.append(_TimeBudget(args.time_budget * 60))
     history = translator.model.fit(
@@ -217,7 +238,12 @@ def train(args) -> str:
     return best_path
 
 
-def _processors(args) -> tuple[TextProcessor, TextProcessor]:
+def _schedule(args: argparse.Namespace) -> schedules.Schedule:
+    make, default = SCHEDULES[args.schedule]
+    return make(default if args.schedule_value is None else args.schedule_value, args)
+
+
+def _processors(args: argparse.Namespace) -> tuple[TextProcessor, TextProcessor]:
     """The run's text processors: loaded when resuming, else adapted to the training data."""
     directory = os.path.join(args.run_dir, "processors")
     paths = [os.path.join(directory, f"{side}.keras") for side in ("source", "target")]
@@ -241,7 +267,9 @@ def _processors(args) -> tuple[TextProcessor, TextProcessor]:
     return tuple(processors)
 
 
-def _model(args, source_vocabulary_size: int, target_vocabulary_size: int) -> Seq2Seq:
+def _model(
+    args: argparse.Namespace, source_vocabulary_size: int, target_vocabulary_size: int
+) -> Seq2Seq:
     encoder = Encoder(
         source_vocabulary_size,
         args.embedding_dim,
@@ -274,28 +302,36 @@ def _model(args, source_vocabulary_size: int, target_vocabulary_size: int) -> Se
 
 
 class _SaveBest(keras.callbacks.Callback):
-    """Saves the Translator whenever the monitored loss improves (and once at the end if never)."""
+    """Saves the Translator (without optimizer state: the backup holds that) whenever the
+    monitored loss improves; the best value so far is kept beside it, so a resumed run only
+    replaces a better model. Saves once at the end if nothing was saved yet."""
 
     def __init__(self, translator: Translator, path: str, monitor: str):
         super().__init__()
         self.translator, self.path, self.monitor = translator, path, monitor
+        self.record = path + ".best.json"
         self.best = np.inf
-        self.saved = False
+        if os.path.exists(self.record):
+            with open(self.record) as file:
+                self.best = json.load(file)[monitor]
 
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
         value = (logs or {}).get(self.monitor, np.inf)
         if value < self.best:
-            self.best = value
             self._save()
+            self.best = float(value)
+            with open(self.record, "w") as file:
+                json.dump({self.monitor: self.best, "epoch": epoch}, file)
 
     def on_train_end(self, logs: dict | None = None) -> None:
-        if not self.saved and not os.path.exists(self.path):
+        if not os.path.exists(self.path):
             self._save()
 
     def _save(self) -> None:
         _ = self.model  # reading `self.model` syncs JAX training state into the variables
-        self.translator.save(self.path)
-        self.saved = True
+        partial = self.path[: -len(".keras")] + ".partial.keras"
+        self.translator.save(partial, include_optimizer=False)
+        os.replace(partial, self.path)  # never a half-written best model
 
 
 class _TimeBudget(keras.callbacks.Callback):
@@ -313,7 +349,7 @@ class _TimeBudget(keras.callbacks.Callback):
             self.model.stop_training = True
 
 
-def _load(args) -> Translator:
+def _load(args: argparse.Namespace) -> Translator:
     path = args.model
     if os.path.isdir(path) and os.path.exists(os.path.join(path, TRANSLATOR_FILE)):
         path = os.path.join(path, TRANSLATOR_FILE)
@@ -321,17 +357,24 @@ def _load(args) -> Translator:
     if args.beam_width is not None:
         translator.sampler = _sampler(args)
     if args.max_length is not None:
-        translator.max_length = args.max_length
+        translator.max_length = validation.positive_int("--max-length", args.max_length)
     return translator
 
 
-def evaluate(args) -> dict:
+def evaluate(args: argparse.Namespace) -> dict:
     """Scores the model's translations of a TSV file's sources against its targets."""
     import sacrebleu
 
     pairs = pipeline.read_tsv(args.tsv)
+    if not pairs:
+        raise ValueError(f"{args.tsv!r} holds no pairs to evaluate.")
     translator = _load(args)
     sources, references = [p[0] for p in pairs], [p[1] for p in pairs]
+    # Outputs are normalized text (Unicode form, spaces, case folding if trained so); exact match
+    # compares them with references normalized the same way. BLEU and chrF use raw references.
+    normalized = [
+        t.decode("utf-8") for t in translator.target_processor.normalize(references).numpy()
+    ]
     hypotheses = translator.translate(sources, batch_size=args.batch_size)
     if args.output:
         with open(args.output, "w", encoding="utf-8") as file:
@@ -341,7 +384,7 @@ def evaluate(args) -> dict:
         "bleu": sacrebleu.corpus_bleu(hypotheses, [references]).score,
         "chrf": sacrebleu.corpus_chrf(hypotheses, [references]).score,
         "exact_match": float(
-            np.mean([h == r for h, r in zip(hypotheses, references, strict=True)])
+            np.mean([h == r for h, r in zip(hypotheses, normalized, strict=True)])
         ),
         "sampler": repr(translator.sampler),
     }
@@ -349,23 +392,32 @@ def evaluate(args) -> dict:
     return scores
 
 
-def translate(args) -> None:
+def translate(args: argparse.Namespace) -> None:
+    """Translates a file or stdin (UTF-8, one text per line), printing one line per line."""
     translator = _load(args)
+    if args.input and not os.path.isfile(args.input):
+        raise FileNotFoundError(f"No such input file: {args.input!r}")
     if args.input:
-        if not os.path.isfile(args.input):
-            raise FileNotFoundError(f"No such input file: {args.input!r}")
-        with open(args.input, encoding="utf-8", errors="replace") as file:
-            lines = file.read().splitlines()
+        stream = open(args.input, encoding="utf-8", errors="replace")  # noqa: SIM115
     else:
-        lines = sys.stdin.read().splitlines()
-    batch = args.batch_size
-    for start in range(0, len(lines), batch):
-        for text in translator.translate(lines[start : start + batch], batch_size=batch):
-            print(text, flush=False)
+        stream = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
+    with stream:
+        batch = []
+        for line in stream:  # splits on "\n" only, so outputs stay line-aligned with inputs
+            batch.append(line.rstrip("\r\n"))
+            if len(batch) == args.batch_size:
+                _print_translations(translator, batch)
+                batch = []
+        _print_translations(translator, batch)
+
+
+def _print_translations(translator: Translator, texts: list[str]) -> None:
+    for text in translator.translate(texts, batch_size=max(len(texts), 1)):
+        print(text)
     sys.stdout.flush()
 
 
-def export(args) -> None:
+def export(args: argparse.Namespace) -> None:
     _load(args).export(args.output)
     print(f"SavedModel written to {args.output}")
 

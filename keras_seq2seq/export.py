@@ -18,13 +18,20 @@ a saved Translator; `Translator.export` does this in a child process under JAX a
 import contextlib
 import os
 import sys
+from typing import TYPE_CHECKING
 
 import keras
 import tensorflow as tf
 
 from keras_seq2seq import samplers
 
+if TYPE_CHECKING:
+    from keras_seq2seq.translator import Translator
+
 SIGNATURE_KEY = "serving_default"
+# Source batches are padded to a multiple of this many tokens, so that compiled searches (in
+# `Translator` and in the SavedModel) are reused across batches.
+SOURCE_LENGTH_STEP = 8
 
 
 @contextlib.contextmanager
@@ -41,19 +48,22 @@ def _without_cudnn(model: keras.Model):
             layer.use_cudnn = value
 
 
-def check_exportable(translator) -> None:
-    """Raises unless the translator's sampler can be exported (random sampling cannot)."""
+def check_exportable(translator: "Translator", path: str | os.PathLike) -> None:
+    """Raises unless the translator's sampler can be exported (random sampling cannot) and
+    `path` is new or an empty directory (an export never mixes with other files)."""
     if isinstance(translator.sampler, samplers.Sampling):
         raise ValueError(
             "Export supports deterministic samplers (Greedy, BeamSearch). "
             f"Received: sampler={translator.sampler!r}"
         )
+    path = os.fspath(path)
+    if os.path.exists(path) and (not os.path.isdir(path) or os.listdir(path)):
+        raise FileExistsError(f"Not exporting into the existing {path!r}; pick a new path.")
 
 
 class _Serving(tf.Module):
     def __init__(self, translator):
         super().__init__()
-        check_exportable(translator)
         model = translator.model
         self.source_processor = translator.source_processor
         self.target_processor = translator.target_processor
@@ -68,7 +78,8 @@ class _Serving(tf.Module):
     @tf.function(input_signature=[tf.TensorSpec([None], tf.string, name="texts")])
     def serve(self, texts):
         ids = self.source_processor.tokenize(texts)[:, : self.max_source_length]
-        width = tf.maximum(ids.bounding_shape(axis=1, out_type=tf.int32), 1)
+        longest = tf.maximum(ids.bounding_shape(axis=1, out_type=tf.int32), 1)
+        width = (longest + SOURCE_LENGTH_STEP - 1) // SOURCE_LENGTH_STEP * SOURCE_LENGTH_STEP
         outputs = self._search(ids.to_tensor(shape=[tf.shape(texts)[0], width]))
         return {
             "translations": self.target_processor.detokenize(outputs["token_ids"][:, 0]),
@@ -76,7 +87,7 @@ class _Serving(tf.Module):
         }
 
 
-def export_translator(translator, path: str | os.PathLike) -> None:
+def export_translator(translator: "Translator", path: str | os.PathLike) -> None:
     """Writes `translator` as a SavedModel with a `serving_default` signature.
 
     The signature takes `texts`, a `tf.string` batch `(batch,)`, and returns `translations`
@@ -89,6 +100,7 @@ def export_translator(translator, path: str | os.PathLike) -> None:
             "export_translator needs KERAS_BACKEND=tensorflow; use Translator.export, which "
             f"exports from any backend. Active backend: {keras.backend.backend()!r}"
         )
+    check_exportable(translator, path)
     module = _Serving(translator)
     with _without_cudnn(translator.model):
         signature = module.serve.get_concrete_function()

@@ -13,6 +13,9 @@ from keras_seq2seq.special_ids import END_ID, START_ID
 from keras_seq2seq.text import TextProcessor
 
 TOO_LONG = ("truncate", "drop")
+# What the pipeline takes as pairs: a list of (source, target) strings, a TSV path, or a
+# `tf.data.Dataset` of string pairs.
+PairsLike = Iterable[tuple[str, str]] | str | os.PathLike | tf.data.Dataset
 # Batches are padded up to the next of these lengths, so a compiled train step sees a few
 # shapes instead of one per batch; past the last one, to a multiple of it.
 PADDED_LENGTHS = (8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256)
@@ -21,14 +24,15 @@ PADDED_LENGTHS = (8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256)
 def read_tsv(path: str | os.PathLike) -> list[tuple[str, str]]:
     """Reads `source<TAB>target` lines (UTF-8) into pairs; blank lines are skipped.
 
-    A line without a tab raises a `ValueError` naming the file and line number; a missing file
-    raises `FileNotFoundError` with the path.
+    Columns after the second are ignored, a byte-order mark is dropped and invalid UTF-8 bytes
+    become U+FFFD. A line without a tab raises a `ValueError` naming the file and line number;
+    a missing file raises `FileNotFoundError` with the path.
     """
     path = os.fspath(path)
     if not os.path.isfile(path):
         raise FileNotFoundError(f"No such TSV file: {path!r}")
     pairs = []
-    with open(path, encoding="utf-8", errors="replace") as file:
+    with open(path, encoding="utf-8-sig", errors="replace") as file:
         for number, line in enumerate(file, start=1):
             line = line.rstrip("\r\n")
             if not line.strip():
@@ -54,7 +58,7 @@ class LengthReport:
 
 
 def tokenize_pairs(
-    pairs,
+    pairs: "PairsLike",
     source_processor: TextProcessor,
     target_processor: TextProcessor,
     max_source_length: int | None = None,
@@ -77,10 +81,16 @@ def tokenize_pairs(
         `LengthReport`.
     """
     too_long = validation.one_of("too_long", too_long, TOO_LONG)
+    validation.positive_int("batch_size", batch_size)
     if max_source_length is not None:
         validation.positive_int("max_source_length", max_source_length)
-    if max_target_length is not None:
-        validation.positive_int("max_target_length", max_target_length)
+    if max_target_length is not None and (
+        validation.positive_int("max_target_length", max_target_length) < 2
+    ):
+        raise ValueError(
+            "`max_target_length` counts the end token, so it must be at least 2. "
+            f"Received: max_target_length={max_target_length!r}"
+        )
     source_limit = max_source_length or np.inf
     target_limit = (max_target_length or np.inf) - 1  # room for the end token
     sources, targets = [], []
@@ -113,7 +123,7 @@ def tokenize_pairs(
 
 
 def text_pairs_dataset(
-    pairs,
+    pairs: "PairsLike",
     source_processor: TextProcessor,
     target_processor: TextProcessor,
     batch_size: int = 64,
@@ -154,9 +164,7 @@ def text_pairs_dataset(
     )
     if not sources:
         raise ValueError("`pairs` holds no pairs to train on (after the length limits).")
-    dataset = tf.data.Dataset.from_tensor_slices(
-        (tf.ragged.constant(sources, tf.int32), tf.ragged.constant(targets, tf.int32))
-    )
+    dataset = tf.data.Dataset.from_tensor_slices((_ragged(sources), _ragged(targets)))
     if shuffle:
         dataset = dataset.shuffle(len(sources), seed=seed, reshuffle_each_iteration=True)
     dataset = dataset.map(_with_start_and_end)
@@ -173,6 +181,11 @@ def text_pairs_dataset(
     batches = int(np.sum(-(-buckets // batch_size)))
     dataset = dataset.apply(tf.data.experimental.assert_cardinality(batches))
     return dataset.map(_pad_to_padded_lengths).prefetch(tf.data.AUTOTUNE)
+
+
+def _ragged(rows: list[np.ndarray]) -> tf.RaggedTensor:
+    lengths = np.array([len(row) for row in rows], "int64")
+    return tf.RaggedTensor.from_row_lengths(np.concatenate(rows).astype("int32"), lengths)
 
 
 def _with_start_and_end(source, target):
@@ -210,12 +223,13 @@ def _batches(pairs, batch_size: int) -> Iterable[tuple[tf.Tensor, tf.Tensor]]:
         yield from pairs.batch(batch_size)
         return
     pairs = list(pairs)
+    for pair in pairs:
+        if not (
+            isinstance(pair, (tuple, list))
+            and len(pair) == 2
+            and all(isinstance(side, str) for side in pair)
+        ):
+            raise ValueError(f"`pairs` must hold (source, target) string pairs. Received {pair!r}")
     for start in range(0, len(pairs), batch_size):
-        chunk = pairs[start : start + batch_size]
-        try:
-            sources, targets = zip(*chunk, strict=True)
-        except ValueError as error:
-            raise ValueError(
-                f"`pairs` must hold (source, target) string pairs. Received items like {chunk[0]!r}"
-            ) from error
+        sources, targets = zip(*pairs[start : start + batch_size], strict=True)
         yield tf.constant(sources, tf.string), tf.constant(targets, tf.string)

@@ -14,12 +14,13 @@ from keras_seq2seq import validation
 from keras_seq2seq.special_ids import END_ID, PAD_ID, START_ID, UNK_ID
 
 RESERVED_TOKENS = ("[PAD]", "[START]", "[END]", "[UNK]")
-# Marks a token glued to the one before it (no space between them in the text). NFKC maps this
-# character (U+FFED) to U+25A0, so normalized text never contains it and the mark is unambiguous.
+# Marks a token glued to the one before it (no space between them in the text). `normalize`
+# removes this rare character (U+FFED) from the text, so the mark is unambiguous.
 JOINER = "\uffed"
 LEVELS = ("character", "word", "subword")
 NORMALIZATIONS = ("NFKC", "NFC", None)
 VOCABULARY_FILE = "vocabulary.json"
+MAX_BYTES_PER_WORD = 1000
 
 
 @keras.saving.register_keras_serializable(package="keras_seq2seq")
@@ -93,7 +94,9 @@ class TextProcessor(keras.layers.Layer):
                 f"max_vocabulary_size={max_vocabulary_size!r}"
             )
         self.normalization = validation.one_of("normalization", normalization, NORMALIZATIONS)
-        self.case_fold = bool(case_fold)
+        if not isinstance(case_fold, bool):
+            raise ValueError(f"`case_fold` must be a bool. Received: case_fold={case_fold!r}")
+        self.case_fold = case_fold
         self._vocabulary = None
         self.built = True  # no weights: the vocabulary is an asset
         if vocabulary is not None:
@@ -107,6 +110,7 @@ class TextProcessor(keras.layers.Layer):
 
     @property
     def vocabulary_size(self) -> int:
+        """The number of tokens, reserved ones included; raises if there is no vocabulary."""
         self._check_vocabulary()
         return len(self._vocabulary)
 
@@ -134,6 +138,9 @@ class TextProcessor(keras.layers.Layer):
                 suffix_indicator=JOINER,
                 unknown_token=RESERVED_TOKENS[UNK_ID],
                 no_pretokenization=True,
+                # Runs of scripts written without spaces can be long; past this they become one
+                # unknown token.
+                max_bytes_per_word=MAX_BYTES_PER_WORD,
                 token_out_type=tf.int32,
             )
         else:
@@ -142,17 +149,22 @@ class TextProcessor(keras.layers.Layer):
             self._table = tf.lookup.StaticHashTable(initializer, default_value=UNK_ID)
         self._tokens = tf.constant(vocabulary, tf.string)
 
-    def adapt(self, texts, batch_size: int = 4096) -> None:
+    def adapt(self, texts: "Iterable[str] | tf.data.Dataset", batch_size: int = 4096) -> None:
         """Learns the vocabulary from texts: the most frequent tokens, or WordPiece subwords.
 
         Args:
             texts: an iterable of strings, or a `tf.data.Dataset` of scalar strings.
             batch_size: how many texts are tokenized at once.
         """
+        if isinstance(texts, (str, bytes)):
+            raise ValueError("`texts` must be a collection of strings, not one string.")
+        validation.positive_int("batch_size", batch_size)
         counts = collections.Counter()
         for batch in _batches(texts, batch_size):
             pieces = self._pieces(self.normalize(batch))
             counts.update(token.decode("utf-8") for token in pieces.flat_values.numpy())
+        if not counts:
+            raise ValueError("`texts` holds no tokens to learn a vocabulary from.")
         size = self.max_vocabulary_size
         if self.level == "subword":
             learned = wordpiece_tokenizer_learner_lib.learn(
@@ -162,15 +174,25 @@ class TextProcessor(keras.layers.Layer):
                 lower_thresh=1,
                 joiner=JOINER,
             )
-            # The learner also emits the bare joiner, an empty suffix no word ever needs.
-            vocabulary = [t for t in dict.fromkeys(learned) if t != JOINER]
+            # The learner also emits the bare joiner, an empty suffix no word ever needs. It can
+            # overshoot the size; single characters (which spell every word) are kept first.
+            learned = [t for t in dict.fromkeys(learned) if t != JOINER]
+            characters = [t for t in learned if len(t.removeprefix(JOINER)) == 1]
+            others = [t for t in learned if len(t.removeprefix(JOINER)) != 1]
+            keep = set(characters[: size - len(RESERVED_TOKENS)])
+            keep.update(others[: max(size - len(RESERVED_TOKENS) - len(characters), 0)])
+            vocabulary = [t for t in learned if t in keep or t in RESERVED_TOKENS]
         else:
             ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
             vocabulary = [*RESERVED_TOKENS, *(t for t, _ in ranked if t not in RESERVED_TOKENS)]
         self.set_vocabulary(vocabulary[:size])
 
-    def normalize(self, texts) -> tf.Tensor:
-        """Valid UTF-8, Unicode normalization, case folding and single spaces, `(batch,)`."""
+    def normalize(self, texts: "str | list[str] | tf.Tensor") -> tf.Tensor:
+        """Valid UTF-8, Unicode normalization, case folding and single spaces, `(batch,)`.
+
+        Case folding (`tf_text.case_fold_utf8`) includes NFKC, whatever `normalization` is. The
+        joiner mark is removed from the text, so it never reaches a token by accident.
+        """
         texts = tf.strings.unicode_transcode(
             tf.convert_to_tensor(texts, tf.string),
             "UTF-8",
@@ -181,6 +203,7 @@ class TextProcessor(keras.layers.Layer):
             texts = tf_text.case_fold_utf8(texts)
         if self.normalization is not None:
             texts = tf_text.normalize_utf8(texts, self.normalization)
+        texts = tf.strings.regex_replace(texts, JOINER, "")
         return tf.strings.strip(tf.strings.regex_replace(texts, r"[\s\p{Z}]+", " "))
 
     def _pieces(self, texts: tf.Tensor) -> tf.RaggedTensor:
@@ -195,11 +218,12 @@ class TextProcessor(keras.layers.Layer):
         flat = tf.where(glued, tf.strings.join([JOINER, flat]), flat)
         return runs.with_flat_values(flat).merge_dims(1, 2)
 
-    def call(self, texts) -> tf.RaggedTensor:
+    def call(self, texts: "str | list[str] | tf.Tensor") -> tf.RaggedTensor:
         return self.tokenize(texts)
 
-    def tokenize(self, texts) -> tf.RaggedTensor:
-        """Texts `(batch,)` (or one string) to int32 ids `(batch, None)`, no start or end."""
+    def tokenize(self, texts: "str | list[str] | tf.Tensor") -> tf.RaggedTensor:
+        """Texts `(batch,)` to int32 ids `(batch, None)`, no start or end tokens; one string
+        gives a dense `(n,)` tensor (as inside `tf.data.Dataset.map`)."""
         self._check_vocabulary()
         texts = tf.convert_to_tensor(texts, tf.string)
         single = texts.shape.rank == 0
@@ -210,11 +234,11 @@ class TextProcessor(keras.layers.Layer):
             ids = pieces.with_flat_values(self._table.lookup(pieces.flat_values))
         return ids[0] if single else ids
 
-    def ids_to_tokens(self, ids) -> tf.RaggedTensor:
+    def ids_to_tokens(self, ids: "tf.Tensor | tf.RaggedTensor") -> tf.RaggedTensor:
         """Ids `(batch, L)` to token strings, cut at the end token, padding and start dropped."""
         self._check_vocabulary()
         if not isinstance(ids, tf.RaggedTensor):
-            ids = tf.RaggedTensor.from_tensor(tf.convert_to_tensor(ids, tf.int32))
+            ids = tf.RaggedTensor.from_tensor(tf.convert_to_tensor(ids))
         ids = tf.cast(ids, tf.int32)
         before_end = tf.math.cumsum(tf.cast(ids == END_ID, tf.int32), axis=1) == 0
         keep = before_end & (ids != PAD_ID) & (ids != START_ID)
@@ -225,7 +249,7 @@ class TextProcessor(keras.layers.Layer):
         )
         return tf.gather(self._tokens, ids)
 
-    def detokenize(self, ids) -> tf.Tensor:
+    def detokenize(self, ids: "tf.Tensor | tf.RaggedTensor") -> tf.Tensor:
         """Ids `(batch, L)`, dense or ragged, to text `(batch,)`; stops at the end token."""
         tokens = self.ids_to_tokens(ids)
         if self.level == "character":

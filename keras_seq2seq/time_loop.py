@@ -9,12 +9,13 @@ JAX uses `lax.scan` (through `keras.ops.scan`), TensorFlow a `tf.while_loop` wit
 """
 
 from collections.abc import Callable
+from typing import Any
 
 import keras
 from keras import ops, tree
 
 
-def scan(step_fn: Callable, carry, inputs, length: int):
+def scan(step_fn: Callable, carry, inputs, length: Any):
     """Runs `carry, outputs_t = step_fn(carry, inputs_t)` for `t` in `range(length)`.
 
     Args:
@@ -22,7 +23,8 @@ def scan(step_fn: Callable, carry, inputs, length: int):
             draw random numbers (draw them before the loop and pass them in `inputs`).
         carry: the initial loop state, a nested structure of tensors.
         inputs: a nested structure of time-major tensors `(length, ...)`.
-        length: the static number of steps.
+        length: the number of steps: an int, or (only in a TensorFlow graph whose inputs have
+            an unknown time dimension) a scalar tensor.
 
     Returns:
         `(carry, outputs)`: the final carry and the time-major stacked outputs `(length, ...)`.

@@ -12,9 +12,6 @@ from keras_seq2seq import export, samplers, validation
 from keras_seq2seq.model import Seq2Seq
 from keras_seq2seq.text import JOINER, TextProcessor
 
-# Source batches are padded up to one of these lengths so that compiled searches are reused.
-_LENGTH_STEP = 8
-
 
 @keras.saving.register_keras_serializable(package="keras_seq2seq")
 class Translator(keras.layers.Layer):
@@ -23,7 +20,8 @@ class Translator(keras.layers.Layer):
     Sources longer than `max_source_length` tokens are cut to that length (the model never saw
     longer ones in training if the data pipeline used the same limit); outputs have at most
     `max_length` tokens, the end token included. Empty or whitespace-only sources give an empty
-    translation; characters never seen in training become the unknown token.
+    translation; tokens never seen in training become the unknown token (at the subword level, a
+    piece with a character never seen becomes one unknown token).
 
     Args:
         source_processor: an adapted `TextProcessor` for the source language.
@@ -47,18 +45,16 @@ class Translator(keras.layers.Layer):
         source_processor: TextProcessor,
         target_processor: TextProcessor,
         model: Seq2Seq,
-        sampler="greedy",
+        sampler: "samplers.Sampler | str" = "greedy",
         max_source_length: int = 100,
         max_length: int = 100,
         **kwargs,
     ):
         super().__init__(**kwargs)
-        for name, value in (
-            ("source_processor", source_processor),
-            ("target_processor", target_processor),
-        ):
+        processors = {"source_processor": source_processor, "target_processor": target_processor}
+        for name, value in processors.items():
             if not isinstance(value, TextProcessor):
-                raise ValueError(f"`{name}` must be a TextProcessor. Received: {value!r}")
+                raise ValueError(f"`{name}` must be a TextProcessor. Received: {name}={value!r}")
         if not isinstance(model, Seq2Seq):
             raise ValueError(f"`model` must be a Seq2Seq. Received: model={model!r}")
         self.source_processor = source_processor
@@ -68,6 +64,9 @@ class Translator(keras.layers.Layer):
         self.max_source_length = validation.positive_int("max_source_length", max_source_length)
         self.max_length = validation.positive_int("max_length", max_length)
         self.built = True
+        # Processors deserialized from a saved Translator get their vocabularies afterwards.
+        if source_processor._vocabulary is not None and target_processor._vocabulary is not None:
+            self._check_vocabularies()
 
     def _check_vocabularies(self) -> None:
         pairs = (
@@ -85,13 +84,13 @@ class Translator(keras.layers.Layer):
         """Texts to right-padded int32 source ids `(batch, S)`, cut to `max_source_length`."""
         ids = self.source_processor.tokenize(texts)[:, : self.max_source_length]
         longest = max(int(ids.bounding_shape()[1]), 1)
-        width = -(-longest // _LENGTH_STEP) * _LENGTH_STEP
+        width = -(-longest // export.SOURCE_LENGTH_STEP) * export.SOURCE_LENGTH_STEP
         return ids.to_tensor(shape=[len(texts), width]).numpy().astype("int32")
 
     def _generate(self, texts, return_attention=False, batch_size=64):
-        if isinstance(texts, str):
+        if isinstance(texts, (str, bytes)):
             raise ValueError("`texts` must be a list of strings; wrap a single string in a list.")
-        texts = [str(text) for text in texts]
+        texts = [_as_text(text) for text in texts]
         validation.positive_int("batch_size", batch_size)
         self._check_vocabularies()
         for start in range(0, len(texts), batch_size):
@@ -206,15 +205,21 @@ class Translator(keras.layers.Layer):
         by a child Python process running the TensorFlow backend.
         """
         self._check_vocabularies()
-        export.check_exportable(self)
+        export.check_exportable(self, path)
         if keras.backend.backend() == "tensorflow":
             export.export_translator(self, path)
             return
         with tempfile.TemporaryDirectory() as directory:
             saved = os.path.join(directory, "translator.keras")
-            self.save(saved)
+            self.save(saved, include_optimizer=False)
             command = [sys.executable, "-m", "keras_seq2seq.export", saved, os.fspath(path)]
-            environment = {**os.environ, "KERAS_BACKEND": "tensorflow"}
+            environment = {
+                **os.environ,
+                "KERAS_BACKEND": "tensorflow",
+                # Tracing needs no GPU, and this process may hold it (JAX preallocates).
+                "CUDA_VISIBLE_DEVICES": "",
+                "PYTHONPATH": os.pathsep.join(p for p in sys.path if p),
+            }
             result = subprocess.run(command, env=environment, capture_output=True, text=True)
             if result.returncode != 0:
                 raise RuntimeError(
@@ -242,3 +247,11 @@ class Translator(keras.layers.Layer):
         for name in ("source_processor", "target_processor", "model"):
             config[name] = keras.saving.deserialize_keras_object(config[name])
         return cls(**config)
+
+
+def _as_text(text) -> str:
+    if isinstance(text, bytes):
+        return text.decode("utf-8", errors="replace")
+    if not isinstance(text, str):
+        raise ValueError(f"`texts` must hold strings. Received an item {text!r}")
+    return text

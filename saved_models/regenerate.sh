@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Regenerates saved_models/gettext-en-de-small from ../shared/data (about 10 minutes on 2 CPU cores).
+# Training stops on a wall-clock budget, so the weights (and known_translations.json) differ from
+# run to run and machine to machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 data=../shared/data/gettext-en-de
 run=runs/gettext-en-de-small
 out=saved_models/gettext-en-de-small
 export KERAS_BACKEND=${KERAS_BACKEND:-jax}
+rm -rf "$run"
 keras-seq2seq train --train "$data/train.tsv" --valid "$data/valid.tsv" --run-dir "$run" \
   --vocabulary-size 2000 --embedding-dim 64 --units 128 --dropout 0.1 \
   --epochs 100 --time-budget 6 --beam-width 4 --seed 0

@@ -40,6 +40,11 @@ def run_dir(tsv_files, tmp_path_factory):
     run = tmp_path_factory.mktemp("run")
     cli.main(_train_args(tsv_files, run, "--epochs", "4", "--schedule", "linear",
                          "--schedule-value", "0.01"))  # fmt: skip
+    cli.main(
+        _train_args(
+            tsv_files, run, "--epochs", "4", "--schedule", "linear", "--schedule-value", "0.01"
+        )
+    )  # fmt: skip  (finished: returns at once)
     return run
 
 
@@ -55,6 +60,8 @@ def test_train_writes_a_complete_run_directory(run_dir):
     assert config["units"] == 32 and config["schedule"] == "linear"
     translator = Translator.load(run_dir / "translator.keras")
     assert translator.source_processor.level == "character"
+    best = json.loads((run_dir / "translator.keras.best.json").read_text())
+    assert best["val_loss"] == pytest.approx(min(float(r["val_loss"]) for r in rows))
 
 
 def test_evaluate_reports_bleu_chrf_and_exact_match(run_dir, tsv_files, tmp_path, capsys):
@@ -83,7 +90,7 @@ def test_export_writes_a_saved_model(run_dir, tmp_path):
     assert os.path.exists(tmp_path / "serving" / "saved_model.pb")
 
 
-def test_an_interrupted_run_resumes(tsv_files, tmp_path, monkeypatch):
+def test_an_interrupted_run_resumes(tsv_files, tmp_path, monkeypatch, capsys):
     def interrupt_at_second_epoch(self, epoch, logs=None):
         if epoch == 1:
             raise KeyboardInterrupt
@@ -94,11 +101,23 @@ def test_an_interrupted_run_resumes(tsv_files, tmp_path, monkeypatch):
         cli.main(args)
     assert os.path.isdir(tmp_path / "backup") and not os.path.exists(tmp_path / "done.json")
     monkeypatch.undo()
+    with pytest.raises(SystemExit):  # other settings are refused, naming them
+        cli.main([*args, "--units", "48"])
+    assert "units: 32 -> 48" in capsys.readouterr().err
     cli.main(args)  # the same command again
     with open(tmp_path / "log.csv") as file:
         epochs = [int(r["epoch"]) for r in csv.DictReader(file)]
     assert epochs == [0, 1, 2]
     assert os.path.exists(tmp_path / "done.json")
+
+
+def test_schedule_defaults_depend_on_the_schedule():
+    parser = cli._parser()
+    expected = {"linear": ("slope", 1e-4), "exponential": ("k", 0.9999),
+                "inverse_sigmoid": ("k", 1000.0), "constant": ("ratio", 0.9)}  # fmt: skip
+    for name, (key, value) in expected.items():
+        args = parser.parse_args(["train", "--train", "t", "--run-dir", "r", "--schedule", name])
+        assert cli._schedule(args).get_config()[key] == pytest.approx(value)
 
 
 def test_errors_name_the_bad_input(tsv_files, tmp_path, capsys):

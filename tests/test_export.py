@@ -74,3 +74,11 @@ def test_sampling_cannot_be_exported(tmp_path, trained_translator):
     )
     with pytest.raises(ValueError, match="deterministic samplers"):
         translator.export(tmp_path / "serving")
+
+
+def test_export_refuses_an_existing_path(tmp_path, trained_translator):
+    (tmp_path / "serving").mkdir()
+    (tmp_path / "serving" / "keep.txt").write_text("mine")
+    with pytest.raises(FileExistsError, match="serving"):
+        trained_translator.export(tmp_path / "serving")
+    assert (tmp_path / "serving" / "keep.txt").read_text() == "mine"

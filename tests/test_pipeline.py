@@ -101,7 +101,8 @@ def test_no_warning_when_nothing_is_cut(processors, recwarn):
 def test_tsv_and_tf_data_inputs_match_a_list(tmp_path, processors):
     source, target = processors
     path = tmp_path / "pairs.tsv"
-    path.write_text("".join(f"{s}\t{t}\n" for s, t in PAIRS[:20]) + "\n", encoding="utf-8")
+    lines = "".join(f"{s}\t{t}\n" for s, t in PAIRS[:20]) + "\n"
+    path.write_text("\ufeff" + lines, encoding="utf-8")  # with a byte-order mark
     assert pipeline.read_tsv(path) == PAIRS[:20]
     as_dataset = tf.data.Dataset.from_tensor_slices(
         ([s for s, _ in PAIRS[:20]], [t for _, t in PAIRS[:20]])
@@ -130,7 +131,10 @@ def test_bad_arguments(processors):
         pipeline.text_pairs_dataset(PAIRS, source, target, batch_size=0)
     with pytest.raises(ValueError, match="max_source_length"):
         pipeline.text_pairs_dataset(PAIRS, source, target, max_source_length=0)
-    with pytest.raises(ValueError, match=r"\(source, target\)"):
-        pipeline.text_pairs_dataset(["just one string"], source, target)
+    with pytest.raises(ValueError, match="max_target_length=1"):
+        pipeline.text_pairs_dataset(PAIRS, source, target, max_target_length=1)
+    for bad in (["ab"], [("a", "b", "c")], [("a", 1)]):
+        with pytest.raises(ValueError, match=r"\(source, target\) string pairs. Received"):
+            pipeline.text_pairs_dataset(bad, source, target)
     with pytest.raises(ValueError, match="no pairs"):
         pipeline.text_pairs_dataset([], source, target)

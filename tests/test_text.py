@@ -164,6 +164,7 @@ def test_vocabulary_argument_round_trip():
         ({"max_vocabulary_size": 4}, "max_vocabulary_size=4"),
         ({"max_vocabulary_size": 0}, "max_vocabulary_size"),
         ({"normalization": "NFD"}, "normalization"),
+        ({"case_fold": "yes"}, "case_fold='yes'"),
         ({"vocabulary": ["a", "b"]}, "reserved tokens"),
         ({"vocabulary": [*RESERVED_TOKENS, "a", "a"]}, "duplicate"),
         ({"vocabulary": [*RESERVED_TOKENS, "a"], "max_vocabulary_size": 4}, "max_vocabulary"),
@@ -172,6 +173,30 @@ def test_vocabulary_argument_round_trip():
 def test_bad_arguments(kwargs, message):
     with pytest.raises(ValueError, match=message):
         TextProcessor(**kwargs)
+
+
+def test_adapt_rejects_a_single_string_and_no_text():
+    with pytest.raises(ValueError, match="not one string"):
+        TextProcessor("word").adapt("some text")
+    for level in LEVELS:
+        with pytest.raises(ValueError, match="no tokens"):
+            TextProcessor(level).adapt(["", "  "])
+    with pytest.raises(ValueError, match="batch_size"):
+        TextProcessor("word").adapt(["a"], batch_size=0)
+
+
+def test_joiner_in_the_text_is_removed_whatever_the_normalization():
+    processor = TextProcessor("word", normalization=None)
+    processor.adapt(["a ! b"])
+    text = f"a {JOINER}! b"
+    assert _decode(processor.normalize([text])) == ["a ! b"]
+    assert _decode(processor.detokenize(processor.tokenize([text]))) == ["a ! b"]
+
+
+def test_detokenize_takes_int64_tensors():
+    processor = _adapted("word")
+    ids = tf.cast(processor.tokenize(MIXED[:1]).to_tensor(), tf.int64)
+    assert _decode(processor.detokenize(ids)) == MIXED[:1]
 
 
 def test_tokenize_before_adapt_raises():

@@ -49,6 +49,9 @@ def test_bad_input_never_crashes(trained_translator):
     assert len(long.split()) <= 14
     with pytest.raises(ValueError, match="list of strings"):
         trained_translator.translate("123")
+    assert trained_translator.translate([b"123"]) == trained_translator.translate(["123"])
+    with pytest.raises(ValueError, match="must hold strings. Received an item 123"):
+        trained_translator.translate([123])
 
 
 def test_attention_for_plotting(trained_translator):
@@ -109,4 +112,4 @@ def test_bad_arguments(trained_translator):
     other = TextProcessor("word", max_vocabulary_size=10)
     other.adapt(["a b c"])
     with pytest.raises(ValueError, match="target_processor` has 7 tokens"):
-        Translator(source, other, model).translate(["1"])
+        Translator(source, other, model)
