@@ -16,6 +16,7 @@ import os
 import shutil
 import sys
 import time
+from collections.abc import Iterable
 
 import keras
 import numpy as np
@@ -395,20 +396,29 @@ def evaluate(args: argparse.Namespace) -> dict:
 def translate(args: argparse.Namespace) -> None:
     """Translates a file or stdin (UTF-8, one text per line), printing one line per line."""
     translator = _load(args)
-    if args.input and not os.path.isfile(args.input):
-        raise FileNotFoundError(f"No such input file: {args.input!r}")
     if args.input:
-        stream = open(args.input, encoding="utf-8", errors="replace")  # noqa: SIM115
-    else:
-        stream = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
-    with stream:
-        batch = []
-        for line in stream:  # splits on "\n" only, so outputs stay line-aligned with inputs
-            batch.append(line.rstrip("\r\n"))
-            if len(batch) == args.batch_size:
-                _print_translations(translator, batch)
-                batch = []
-        _print_translations(translator, batch)
+        if not os.path.isfile(args.input):
+            raise FileNotFoundError(f"No such input file: {args.input!r}")
+        with open(args.input, encoding="utf-8", errors="replace") as file:
+            _translate_lines(translator, file, args.batch_size)
+    elif hasattr(sys.stdin, "buffer"):
+        stdin = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
+        try:
+            _translate_lines(translator, stdin, args.batch_size)
+        finally:
+            stdin.detach()  # leaves the process's stdin open
+    else:  # stdin replaced by a text stream (a notebook, a test)
+        _translate_lines(translator, sys.stdin, args.batch_size)
+
+
+def _translate_lines(translator: Translator, lines: Iterable[str], batch_size: int) -> None:
+    batch = []
+    for line in lines:  # a text file iterates on "\n" only: outputs stay aligned with inputs
+        batch.append(line.rstrip("\r\n"))
+        if len(batch) == batch_size:
+            _print_translations(translator, batch)
+            batch = []
+    _print_translations(translator, batch)
 
 
 def _print_translations(translator: Translator, texts: list[str]) -> None:

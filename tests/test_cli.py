@@ -74,15 +74,22 @@ def test_evaluate_reports_bleu_chrf_and_exact_match(run_dir, tsv_files, tmp_path
 
 
 def test_translate_from_stdin_and_file(run_dir, tmp_path, capsys, monkeypatch):
-    expected = Translator.load(run_dir / "translator.keras").translate(["123", "", "90"])
-    monkeypatch.setattr("sys.stdin", io.StringIO("123\n\n90\n"))
+    texts = ["123", "", "9\u20280"]  # U+2028 is a line break to str.splitlines, not to a file
+    expected = Translator.load(run_dir / "translator.keras").translate(texts)
+    lines = "\n".join(texts) + "\n"
+    stdin = io.TextIOWrapper(io.BytesIO(lines.encode("utf-8")), encoding="utf-8")
+    monkeypatch.setattr("sys.stdin", stdin)
     cli.main(["translate", "--model", str(run_dir), "--batch-size", "2"])
-    assert capsys.readouterr().out.splitlines() == expected
+    assert capsys.readouterr().out.split("\n")[:-1] == expected
+    assert not stdin.buffer.closed
+    monkeypatch.setattr("sys.stdin", io.StringIO(lines))
+    cli.main(["translate", "--model", str(run_dir)])
+    assert capsys.readouterr().out.split("\n")[:-1] == expected
     source = tmp_path / "input.txt"
-    source.write_text("123\n\n90\n", encoding="utf-8")
+    source.write_text(lines, encoding="utf-8")
     cli.main(["translate", "--model", str(run_dir / "translator.keras"), "--input", str(source),
-              "--beam-width", "1"])  # fmt: skip
-    assert capsys.readouterr().out.splitlines() == expected
+              "--beam-width", "4"])  # fmt: skip
+    assert capsys.readouterr().out.split("\n")[:-1] == expected
 
 
 def test_export_writes_a_saved_model(run_dir, tmp_path):

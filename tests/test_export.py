@@ -82,3 +82,15 @@ def test_export_refuses_an_existing_path(tmp_path, trained_translator):
     with pytest.raises(FileExistsError, match="serving"):
         trained_translator.export(tmp_path / "serving")
     assert (tmp_path / "serving" / "keep.txt").read_text() == "mine"
+
+
+def test_rnn_layers_are_traced_without_cudnn_and_restored(trained_translator):
+    from keras_seq2seq.export import _without_cudnn
+
+    model = trained_translator.model
+    layers = [layer for layer in model._flatten_layers() if hasattr(layer, "use_cudnn")]
+    assert layers  # the encoder's LSTM
+    before = [layer.use_cudnn for layer in layers]
+    with _without_cudnn(model):
+        assert all(layer.use_cudnn is False for layer in layers)
+    assert [layer.use_cudnn for layer in layers] == before
