@@ -28,11 +28,30 @@ def reverse_digits(
     Example:
     >>> (source, decoder_inputs), labels = reverse_digits(1000, seed=0)
     """
+    return _digits_task(num_samples, min_length, max_length, seed, reverse=True)
+
+
+def copy_digits(
+    num_samples: int, min_length: int = 1, max_length: int = 10, seed: int | None = None
+) -> tuple[tuple[np.ndarray, np.ndarray], np.ndarray]:
+    """The copy task: the target is the source's digits in the same order.
+
+    Arguments and returns as `reverse_digits`. With a plain decoder (no attention) the first
+    target digit is the one read longest ago, the case Sutskever et al.'s source reversal helps.
+
+    Example:
+    >>> (source, decoder_inputs), labels = copy_digits(1000, max_length=50, seed=0)
+    """
+    return _digits_task(num_samples, min_length, max_length, seed, reverse=False)
+
+
+def _digits_task(num_samples, min_length, max_length, seed, reverse):
     _check_counts(num_samples, min_length, max_length)
     rng = np.random.default_rng(seed)
     lengths = rng.integers(min_length, max_length + 1, num_samples)
     sources = [list(rng.integers(0, 10, n) + DIGIT_OFFSET) for n in lengths]
-    decoder_inputs, labels = add_start_and_end([s[::-1] for s in sources], max_length + 1)
+    targets = [s[::-1] for s in sources] if reverse else sources
+    decoder_inputs, labels = add_start_and_end(targets, max_length + 1)
     return (pad(sources, max_length), decoder_inputs), labels
 
 

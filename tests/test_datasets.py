@@ -15,6 +15,16 @@ def test_reverse_digits_targets_are_reversed_sources():
         assert labels[row][len(digits)] == 2 and decoder_inputs[row][0] == 1
 
 
+def test_copy_digits_targets_are_the_sources():
+    (source, decoder_inputs), labels = datasets.copy_digits(50, min_length=3, max_length=6, seed=0)
+    assert source.shape == (50, 6) and labels.shape == decoder_inputs.shape == (50, 7)
+    for row in range(50):
+        digits = source[row][source[row] != 0]
+        assert 3 <= len(digits) <= 6
+        np.testing.assert_array_equal(labels[row][: len(digits)], digits)
+        np.testing.assert_array_equal(decoder_inputs[row][1 : len(digits) + 1], digits)
+
+
 def test_spelled_digits_pairs():
     pairs = datasets.spelled_digits(100, min_length=2, max_length=4, seed=3)
     assert pairs == datasets.spelled_digits(100, min_length=2, max_length=4, seed=3)
@@ -23,7 +33,9 @@ def test_spelled_digits_pairs():
         assert words.split() == [datasets.DIGIT_NAMES[int(d)] for d in digits]
 
 
-@pytest.mark.parametrize("task", [datasets.reverse_digits, datasets.spelled_digits])
+@pytest.mark.parametrize(
+    "task", [datasets.reverse_digits, datasets.copy_digits, datasets.spelled_digits]
+)
 def test_bad_arguments(task):
     with pytest.raises(ValueError, match="num_samples"):
         task(0)
