@@ -247,6 +247,9 @@ class Seq2Seq(trainers.ScheduledSamplingTrainer, keras.Model):
 
     def fit(self, x=None, y=None, *args, **kwargs):
         self.check_data(x, y)
+        if not args and "shuffle" not in kwargs and type(x).__module__.startswith("tensorflow"):
+            # A tf.data dataset brings its own order; Keras warns that it ignores shuffle=True.
+            kwargs["shuffle"] = False
         return super().fit(x, y, *args, **kwargs)
 
     def evaluate(self, x=None, y=None, *args, **kwargs):
