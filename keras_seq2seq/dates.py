@@ -27,6 +27,11 @@ LAST_DATE = datetime.date(2049, 12, 31)
 SPLITS = ("train", "test")
 
 
+def locale_formats(locales: tuple[str, ...] = LOCALES) -> list[tuple[str, str]]:
+    """The `(locale, format)` pairs the task draws from: every format but the month-first ones."""
+    return [(loc, f) for loc in locales for f in FORMATS if (loc, f) not in MONTH_FIRST]
+
+
 def is_test_date(date: datetime.date, test_fraction: float = 0.1) -> bool:
     """Whether `date` is held out for testing: a fixed hash of the day, the same on every run."""
     hashed = (date.toordinal() * 2654435761) % 2**32  # Knuth's multiplicative hash
@@ -70,7 +75,7 @@ def date_pairs(
             f"`test_fraction` must be in (0, 1). Received: test_fraction={test_fraction!r}"
         )
     first, last = FIRST_DATE.toordinal(), LAST_DATE.toordinal()
-    choices = [(loc, f) for loc in locales for f in FORMATS if (loc, f) not in MONTH_FIRST]
+    choices = locale_formats(locales)
     rng = np.random.default_rng(seed)
     pairs = []
     while len(pairs) < num_samples:
