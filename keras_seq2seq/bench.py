@@ -1,6 +1,7 @@
 """Training and decoding throughput on the standard benchmark shape, for the active backend.
 
     KERAS_BACKEND=jax python -m keras_seq2seq.bench [--reps 10] [--part all] [--json out.json]
+        [--dtype-policy mixed_bfloat16]
 
 Shape (the same as the reference peer's `tfa_seq2seq_bench.py`): vocabulary 8000/8000, embedding
 256, one LSTM layer of 512 in the encoder and the decoder, Luong general attention with input
@@ -8,7 +9,8 @@ feeding (attentional vector 512), batch 64, source and target length 20, random 
 Prints target tokens per second of `train_on_batch` for teacher forcing (ratio 1.0) and for
 scheduled sampling at ratio 0.5 (argmax predictions), and sentences per second of `generate`
 (20 output tokens, random weights) for greedy search and for beam search of width 5 with length
-penalty 0.6, with the time of the first (compiling) call of each.
+penalty 0.6, with the time of the first (compiling) call of each. `--dtype-policy` runs it all
+under a Keras dtype policy (float32 by default).
 """
 
 import argparse
@@ -84,13 +86,40 @@ def decode_throughput(reps: int) -> dict:
     return results
 
 
+def device_name() -> str:
+    """`"gpu"` when the active backend computes on a GPU, else `"cpu"`."""
+    backend = keras.backend.backend()
+    if backend == "jax":
+        import jax
+
+        return jax.default_backend()
+    if backend == "torch":
+        import torch
+
+        return "gpu" if torch.cuda.is_available() else "cpu"
+    import tensorflow as tf
+
+    return "gpu" if tf.config.list_logical_devices("GPU") else "cpu"
+
+
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--reps", type=int, default=10, help="timed calls per figure")
     parser.add_argument("--part", choices=("all", "train", "decode"), default="all")
     parser.add_argument("--json", help="also write the figures to this file")
+    parser.add_argument(
+        "--dtype-policy",
+        default="float32",
+        help="a Keras dtype policy for the models, e.g. mixed_bfloat16",
+    )
     args = parser.parse_args(argv)
-    results = {"backend": keras.backend.backend(), "keras": keras.__version__}
+    keras.mixed_precision.set_dtype_policy(args.dtype_policy)
+    results = {
+        "backend": keras.backend.backend(),
+        "keras": keras.__version__,
+        "dtype_policy": args.dtype_policy,
+        "device": device_name(),
+    }
     if args.part in ("all", "train"):
         results.update(train_throughput(args.reps))
     if args.part in ("all", "decode"):

@@ -1,6 +1,7 @@
 """The callback that drives the teacher-forcing ratio of a `Seq2Seq` model during `fit`."""
 
 import keras
+from keras import ops
 
 from keras_seq2seq import validation
 from keras_seq2seq.schedules import Schedule
@@ -55,7 +56,7 @@ class TeacherForcingSchedule(keras.callbacks.Callback):
 
     def on_train_batch_begin(self, batch: int, logs: dict | None = None) -> None:
         if self.per == "batch":
-            self._set_ratio(int(self.model.optimizer.iterations))
+            self._set_ratio(int(ops.convert_to_numpy(self.model.optimizer.iterations)))
 
     def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
         if self.per == "epoch":

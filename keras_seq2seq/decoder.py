@@ -10,22 +10,22 @@ feeding, teacher forcing and scheduled sampling share one step loop.
 import keras
 from keras import ops, tree
 
-from keras_seq2seq import cells, time_loop, validation
+from keras_seq2seq import cells, distribute, time_loop, validation
 from keras_seq2seq.attention import BahdanauAttention, LuongAttention
 from keras_seq2seq.decoding import inverse_cdf_sample
 
 BRIDGES = ("copy", "dense", "zero")
 
 
-def _resolve_attention(attention):
+def _resolve_attention(attention, dtype):
     if isinstance(attention, dict):
         attention = keras.saving.deserialize_keras_object(attention)
     if attention is None or isinstance(attention, (BahdanauAttention, LuongAttention)):
         return attention
     if attention == "luong":
-        return LuongAttention(score="general")
+        return LuongAttention(score="general", dtype=dtype)
     if attention == "bahdanau":
-        return BahdanauAttention(units=256)
+        return BahdanauAttention(units=256, dtype=dtype)
     raise ValueError(
         "`attention` must be None, 'luong', 'bahdanau' or an attention layer. "
         f"Received: attention={attention!r}"
@@ -108,7 +108,7 @@ class Decoder(keras.layers.Layer):
         self.units = validation.positive_int("units", units)
         self.cell = cells.check_cell(cell)
         self.num_layers = validation.positive_int("num_layers", num_layers)
-        self.attention = _resolve_attention(attention)
+        self.attention = _resolve_attention(attention, self.dtype_policy)
         self.attention_layer_size = (
             self.units
             if attention_layer_size is None
@@ -121,17 +121,24 @@ class Decoder(keras.layers.Layer):
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed)
         self.embedding = keras.layers.Embedding(
-            self.vocabulary_size, self.embedding_dim, name="embedding"
+            self.vocabulary_size, self.embedding_dim, name="embedding", dtype=self.dtype_policy
         )
         self.rnn_layers = [
-            cells.make_rnn(self.cell, self.units, name=f"rnn_{i}") for i in range(self.num_layers)
+            cells.make_rnn(self.cell, self.units, name=f"rnn_{i}", dtype=self.dtype_policy)
+            for i in range(self.num_layers)
         ]
         if self.attention is not None:
             self.attention_dense = keras.layers.Dense(
-                self.attention_layer_size, activation="tanh", use_bias=False, name="attentional"
+                self.attention_layer_size,
+                activation="tanh",
+                use_bias=False,
+                name="attentional",
+                dtype=self.dtype_policy,
             )
         self.bridge_dense = None
-        self.output_projection = keras.layers.Dense(self.vocabulary_size, name="output_projection")
+        self.output_projection = keras.layers.Dense(
+            self.vocabulary_size, name="output_projection", dtype=self.dtype_policy
+        )
 
     @property
     def feeds_input(self) -> bool:
@@ -176,7 +183,9 @@ class Decoder(keras.layers.Layer):
             if not encoder_structure:
                 raise ValueError("bridge='dense' needs encoder states; received none.")
             self.bridge_dense = keras.layers.Dense(
-                sum(sum(layer) for layer in self.state_structure), name="bridge"
+                sum(sum(layer) for layer in self.state_structure),
+                name="bridge",
+                dtype=self.dtype_policy,
             )
             self.bridge_dense.build((batch, sum(sum(layer) for layer in encoder_structure)))
 
@@ -266,7 +275,7 @@ class Decoder(keras.layers.Layer):
         widths.update({f"layer_{i}": self.units for i in range(self.num_layers)})
         masks = {}
         for name, width in widths.items():
-            noise = keras.random.uniform((batch_size, length, width), seed=self.seed_generator)
+            noise = distribute.uniform((batch_size, length, width), self.seed_generator)
             keep = ops.cast(noise >= self.dropout, self.compute_dtype)
             masks[name] = keep / (1.0 - self.dropout)
         return masks

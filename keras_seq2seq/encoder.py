@@ -89,15 +89,20 @@ class Encoder(keras.layers.Layer):
         self.reverse_source = bool(reverse_source)
         self.seed = seed
         self.embedding = keras.layers.Embedding(
-            self.vocabulary_size, self.embedding_dim, name="embedding"
+            self.vocabulary_size, self.embedding_dim, name="embedding", dtype=self.dtype_policy
         )
-        self.dropout_layer = keras.layers.Dropout(self.dropout, seed=seed)
+        self.dropout_layer = keras.layers.Dropout(self.dropout, seed=seed, dtype=self.dtype_policy)
         self.rnn_layers = []
         for index in range(self.num_layers):
-            layer = cells.make_rnn(self.cell, self.units, name=f"rnn_{index}")
+            layer = cells.make_rnn(
+                self.cell, self.units, name=f"rnn_{index}", dtype=self.dtype_policy
+            )
             if self.bidirectional:
                 layer = keras.layers.Bidirectional(
-                    layer, merge_mode=self.merge_mode, name=f"birnn_{index}"
+                    layer,
+                    merge_mode=self.merge_mode,
+                    name=f"birnn_{index}",
+                    dtype=self.dtype_policy,
                 )
             self.rnn_layers.append(layer)
 
@@ -133,7 +138,7 @@ class Encoder(keras.layers.Layer):
         x = self.dropout_layer(self.embedding(source_ids), training=training)
         states = []
         for index, layer in enumerate(self.rnn_layers):
-            outputs, *layer_states = layer(x, mask=mask, training=training)
+            outputs, *layer_states = cells.run_masked(layer, x, mask, training)
             if self.bidirectional:
                 half = len(layer_states) // 2
                 layer_states = [

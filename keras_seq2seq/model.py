@@ -4,7 +4,7 @@ import keras
 import numpy as np
 from keras import ops
 
-from keras_seq2seq import compiled, samplers, trainers, validation
+from keras_seq2seq import compiled, distribute, samplers, trainers, validation
 from keras_seq2seq.decoder import Decoder
 from keras_seq2seq.encoder import Encoder
 from keras_seq2seq.losses import MaskedCrossEntropy
@@ -160,7 +160,7 @@ class Seq2Seq(trainers.ScheduledSamplingTrainer, keras.Model):
         dropout_masks = self.decoder.draw_dropout_masks(shape[0], shape[1], training)
         sample_noise = None
         if choice is not None and self.sampling == "sample":
-            sample_noise = keras.random.uniform(shape, seed=self.seed_generator)
+            sample_noise = distribute.uniform(shape, self.seed_generator)
 
         def decode(path_choice):
             return self.decoder(
@@ -187,12 +187,13 @@ class Seq2Seq(trainers.ScheduledSamplingTrainer, keras.Model):
         """The ratio and the teacher/model choice `(batch, T)` for one training batch.
 
         Each position is True (feed the true previous token) with probability
-        `teacher_forcing_ratio`; the first position, the start token, is always True.
+        `teacher_forcing_ratio`; the first position, the start token, is always True. Under a
+        `tf.distribute` strategy each replica draws its rows of the global batch's matrix.
         """
         _, decoder_input_ids = unpack_inputs(inputs)
         ratio = ops.convert_to_tensor(self.teacher_forcing_ratio)
         shape = ops.shape(decoder_input_ids)
-        uniform = keras.random.uniform(shape, seed=self.seed_generator)
+        uniform = distribute.uniform(shape, self.seed_generator)
         first = ops.expand_dims(ops.equal(ops.arange(shape[1]), 0), 0)
         return ratio, ops.logical_or(uniform < ratio, first)
 
@@ -213,6 +214,11 @@ class Seq2Seq(trainers.ScheduledSamplingTrainer, keras.Model):
         super().compile(
             optimizer=optimizer, loss=loss, metrics=metrics, jit_compile=jit_compile, **kwargs
         )
+        if getattr(self, "_distribute_strategy", None) is not None:
+            # Build the loss and metrics now from int id specs: under `tf.distribute`, Keras would
+            # build them at `fit` from a batch averaged over the replicas, whose ids are floats.
+            ids = keras.KerasTensor((None, None), dtype="int32")
+            self._symbolic_build(data_batch=((ids, ids), ids))
 
     def compile_from_config(self, config: dict) -> None:
         # Keras skips this for models that override `compile`; ours only fills in defaults.

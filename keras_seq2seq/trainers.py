@@ -9,9 +9,30 @@ generator) and `call(..., choice=...)`. Each step reports the ratio it used as
 import keras
 from keras import tree
 
+from keras_seq2seq.losses import MaskedCrossEntropy, token_weights
+
 
 def _batch_size(x):
     return keras.ops.shape(next(i for i in tree.flatten(x) if i is not None))[0]
+
+
+def _replica_token_share(y, sample_weight, loss):
+    """`replicas * tokens here / tokens everywhere` under a `tf.distribute` strategy, else 1.
+
+    Keras averages the replicas' losses, each (with `MaskedCrossEntropy`) a mean over that
+    replica's tokens; scaling each by its share of the global batch's tokens turns that into the
+    mean over all tokens, the loss a single device computes for the global batch (and JAX's
+    `DataParallel` computes). Other losses keep Keras's average of the replicas.
+    """
+    import tensorflow as tf
+
+    context = tf.distribute.get_replica_context()
+    replicated = context is not None and context.num_replicas_in_sync > 1
+    if not (replicated and isinstance(loss, MaskedCrossEntropy)):
+        return 1.0
+    tokens = tf.reduce_sum(token_weights(y, loss.pad_id, sample_weight))
+    total = context.all_reduce(tf.distribute.ReduceOp.SUM, tokens)
+    return tf.math.divide_no_nan(tokens * context.num_replicas_in_sync, total)
 
 
 class TensorFlowTrainer:
@@ -21,11 +42,12 @@ class TensorFlowTrainer:
         x, y, sample_weight = keras.utils.unpack_x_y_sample_weight(data)
         ratio, choice = self.draw_choice(x)
         weights = self.trainable_weights
+        share = _replica_token_share(y, sample_weight, self.loss)
 
         def forward_and_gradients(path_choice):
             with tf.GradientTape() as tape:
                 y_pred = self.forward(x, training=True, choice=path_choice, shortcut=False)
-                loss = self._compute_loss(
+                loss = share * self._compute_loss(
                     x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=True
                 )
                 scaled_loss = loss if self.optimizer is None else self.optimizer.scale_loss(loss)

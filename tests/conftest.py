@@ -5,8 +5,13 @@ import numpy as np
 import pytest
 from keras import ops
 
+from keras_seq2seq import distribute
 from keras_seq2seq.layers import Decoder, Encoder
 from keras_seq2seq.model import Seq2Seq
+
+# Two CPU devices for the data-parallel tests; they must exist before the backend computes.
+if keras.backend.backend() != "torch":
+    distribute.split_cpu(2)
 
 
 @pytest.fixture(autouse=True)
