@@ -19,6 +19,12 @@ from keras import ops
 
 from keras_seq2seq import validation
 
+_TORCH_MESSAGE = (
+    "Keras 3.15 has no data-parallel `fit` for the PyTorch backend (`keras.distribution` is "
+    "JAX-only). Train on one device, or with KERAS_BACKEND=jax or tensorflow (a saved .keras "
+    "model loads under PyTorch afterwards); see the README's 'Data-parallel training'."
+)
+
 
 def _tensorflow_devices() -> list[str]:
     import tensorflow as tf
@@ -41,13 +47,6 @@ def devices() -> list[str]:
     if backend == "jax":
         return keras.distribution.list_devices()
     raise NotImplementedError(_TORCH_MESSAGE)
-
-
-_TORCH_MESSAGE = (
-    "Keras 3.15 has no data-parallel `fit` for the PyTorch backend (`keras.distribution` is "
-    "JAX-only). Train on one device, or with KERAS_BACKEND=jax or tensorflow (a saved .keras "
-    "model loads under PyTorch afterwards); see the README's 'Data-parallel training'."
-)
 
 
 @contextlib.contextmanager
