@@ -292,39 +292,47 @@ class Decoder(keras.layers.Layer):
     def _run_steps(self, decoder_input_ids, choice, sample_noise, state, memory, masks):
         """The step loop, for teacher forcing (`choice=None`) and scheduled sampling.
 
-        A step projects its output to a prediction only when some row feeds that prediction
-        into the next step, so an all-True choice costs what teacher forcing costs.
+        When some row feeds its own prediction into a later step, every step projects its
+        output to logits and the loop returns them, so the projection is not repeated after the
+        loop (which then only adds its gradient). An all-True choice makes no prediction and
+        projects after the loop in one matmul, as teacher forcing does.
         """
         ids = ops.cast(decoder_input_ids, "int32")
         if choice is None:
             choice = ops.ones_like(ids, dtype="bool")
-        # needed[t]: some row takes the model's own prediction at step t + 1.
-        needed = ops.concatenate(
-            [ops.logical_not(ops.all(choice[:, 1:], axis=0)), ops.zeros((1,), dtype="bool")]
-        )
+        sampling = ops.logical_not(ops.all(choice[:, 1:]))
         noise = sample_noise if sample_noise is not None else ops.zeros(ops.shape(ids))
+        no_logits = ops.zeros((ops.shape(ids)[0], self.vocabulary_size), self.compute_dtype)
 
         def body(carry, inputs):
             state, previous_prediction = carry
-            true_t, choice_t, needed_t, noise_t, masks_t = inputs
+            true_t, choice_t, noise_t, masks_t = inputs
             token = ops.where(choice_t, true_t, previous_prediction)
             output, state, _ = self._cell_step(self.embedding(token), state, memory, masks_t)
 
             def predict():
-                logits = self.output_projection(ops.stop_gradient(output))
-                return _predict(logits, noise_t if sample_noise is not None else None)
+                logits = ops.stop_gradient(self.output_projection(output))
+                return _predict(logits, noise_t if sample_noise is not None else None), logits
 
-            prediction = ops.cond(needed_t, predict, lambda: ops.zeros_like(true_t))
-            return (state, prediction), output
+            prediction, logits = ops.cond(
+                sampling, predict, lambda: (ops.zeros_like(true_t), no_logits)
+            )
+            return (state, prediction), (output, logits)
 
         inputs = (
             *map(_time_major, (ids, choice)),
-            needed,
             _time_major(noise),
             tree.map_structure(_time_major, masks),
         )
         _, outputs = time_loop.scan(body, (state, ids[:, 0]), inputs, _length(ids))
-        return _time_major(outputs)
+        outputs, logits = map(_time_major, outputs)
+        # Only the value is chosen here; the gradient is the projection's, outside any branch.
+        logits = ops.cond(
+            sampling,
+            lambda: logits,
+            lambda: ops.stop_gradient(self.output_projection(outputs)),
+        )
+        return _known_projection(self.output_projection, outputs, logits)
 
     def call(
         self,
@@ -347,11 +355,10 @@ class Decoder(keras.layers.Layer):
             outputs = self._parallel_teacher_forced(
                 decoder_input_ids, state, attention_memory, dropout_masks
             )
-        else:
-            outputs = self._run_steps(
-                decoder_input_ids, choice, sample_noise, state, attention_memory, dropout_masks
-            )
-        return self.output_projection(outputs)
+            return self.output_projection(outputs)
+        return self._run_steps(
+            decoder_input_ids, choice, sample_noise, state, attention_memory, dropout_masks
+        )
 
     def compute_output_spec(self, decoder_input_ids, *args, **kwargs):
         shape = (*decoder_input_ids.shape, self.vocabulary_size)
@@ -391,3 +398,28 @@ def _predict(logits, uniform_noise):
     if uniform_noise is None:
         return ops.cast(ops.argmax(logits, axis=-1), "int32")
     return inverse_cdf_sample(ops.softmax(ops.cast(logits, "float32"), axis=-1), uniform_noise)
+
+
+def _known_projection(dense, outputs, logits):
+    """`dense(outputs)` whose value, `logits`, the step loop already computed (without gradient).
+
+    The forward matmul is not repeated; the gradient is the dense layer's own: `upstream @ W^T`
+    for the outputs, `outputs^T @ upstream` and the sum of `upstream` for the kernel and bias.
+    """
+    kernel = ops.cast(dense.kernel, outputs.dtype)
+    bias = ops.cast(dense.bias, outputs.dtype)
+
+    @ops.custom_gradient
+    def project(outputs, kernel, bias, logits):
+        def gradient(*args, upstream=None):
+            upstream = args[0] if upstream is None else upstream
+            return (
+                ops.matmul(upstream, ops.transpose(kernel)),
+                ops.tensordot(outputs, upstream, axes=[[0, 1], [0, 1]]),
+                ops.sum(upstream, axis=(0, 1)),
+                None,
+            )
+
+        return logits, gradient
+
+    return project(outputs, kernel, bias, ops.stop_gradient(logits))

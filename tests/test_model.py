@@ -52,19 +52,28 @@ def test_loss_at_ratio_one_equals_teacher_forcing():
     assert logs["teacher_forcing_ratio"] == 1.0
 
 
-def test_ratio_zero_trains_on_the_models_own_predictions():
-    """With ratio 0, the train step's loss is the loss of the free-running decoder."""
+@pytest.mark.parametrize("input_feeding", [True, False])
+def test_ratio_zero_trains_on_the_models_own_predictions(input_feeding):
+    """With ratio 0, a train step is teacher forcing on the free-running decoder's own
+    predictions: the same loss and the same updated weights (no gradient through the choice)."""
     x, y = random_batch(batch=8, pad=False)
-    model = tiny_model()
-    model.compile(optimizer=keras.optimizers.SGD(0.0))
+    model = tiny_model(input_feeding=input_feeding)
     free = model(x, choice=np.zeros(x[1].shape, bool))
     predictions = ops.convert_to_numpy(free).argmax(-1).astype("int32")
     fed = np.concatenate([x[1][:, :1], predictions[:, :-1]], axis=1)
-    expected = model.evaluate((x[0], fed), y, batch_size=8, verbose=0, return_dict=True)["loss"]
+    reference = tiny_model(input_feeding=input_feeding)
+    reference.set_weights(model.get_weights())
+    for each in (model, reference):
+        each.compile(optimizer=keras.optimizers.SGD(0.5))
+    expected = reference.train_on_batch((x[0], fed), y, return_dict=True)
     model.teacher_forcing_ratio.assign(0.0)
     logs = model.train_on_batch(x, y, return_dict=True)
-    assert logs["loss"] == pytest.approx(expected, rel=1e-5)
+    assert logs["loss"] == pytest.approx(expected["loss"], rel=1e-5)
     assert logs["teacher_forcing_ratio"] == 0.0
+    for trained, wanted in zip(model.trainable_weights, reference.trainable_weights, strict=True):
+        np.testing.assert_allclose(
+            ops.convert_to_numpy(trained), ops.convert_to_numpy(wanted), atol=1e-5
+        )
 
 
 @pytest.mark.parametrize("ratio", [0.0, 0.3, 0.75, 1.0])
