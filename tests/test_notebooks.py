@@ -19,9 +19,9 @@ NOTEBOOKS = sorted(name[:-6] for name in os.listdir(EXAMPLES) if name.endswith("
 PASSES = {
     "01_quickstart": ("torch",),
     "02_translation": ("torch",),
-    "03_scheduled_sampling": ("jax",),
+    "03_scheduled_sampling": ("torch",),
     "04_attention_and_length": ("torch",),
-    "05_serving": ("jax",),
+    "05_serving": ("tensorflow",),
     "06_backends": ("tensorflow", "jax", "torch"),
 }
 PARAMETERS = {
