@@ -151,7 +151,7 @@ class Seq2Seq(trainers.ScheduledSamplingTrainer, keras.Model):
         With a `choice` matrix and `shortcut=True`, a batch whose choices are all True (always
         so at ratio 1.0) takes the parallel teacher-forced path where the decoder has one (no
         input feeding): the same math in fewer, larger operations. With input feeding, the
-        decoder's step loop skips the predictions that no row uses instead. Random draws all
+        decoder's step loop makes no prediction when no row uses one. Random draws all
         happen before any branch.
         """
         source_ids, decoder_input_ids = unpack_inputs(inputs)
