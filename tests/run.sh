@@ -2,7 +2,7 @@
 # The test command: runs the whole suite under each Keras backend and fails if any backend fails.
 # The three backends run at once, each in its own process with its own temporary directory and
 # one thread inside each op (TensorFlow, XLA, PyTorch): a pass keeps one core busy only part of
-# the time, and three multi-threaded passes on two cores spent a third of their CPU time contending.
+# the time, and three multi-threaded passes on two cores spent about 30% of their CPU time contending.
 # Each pass's output is printed, in order, once it ends.
 # Extra arguments go to pytest, e.g. `bash tests/run.sh -m "not slow"`.
 set -u
