@@ -3,7 +3,7 @@
 import keras
 from keras import ops
 
-from keras_seq2seq import validation
+from keras_seq2seq import time_loop, validation
 
 RNN_LAYERS = {
     "lstm": keras.layers.LSTM,
@@ -57,7 +57,8 @@ def run_masked(layer: keras.layers.Layer, x, mask, training=None):
     handles right-padded masks itself.
     """
     if keras.backend.backend() == "tensorflow":
-        return layer(x, mask=mask, training=training)
+        with time_loop.weights_read_once(layer.weights):
+            return layer(x, mask=mask, training=training)
     return ops.cond(
         ops.all(mask),
         lambda: layer(x, training=training),

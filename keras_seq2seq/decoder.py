@@ -285,7 +285,8 @@ class Decoder(keras.layers.Layer):
         embedded = self.embedding(decoder_input_ids)
         x = embedded * masks["embedding"] if "embedding" in masks else embedded
         for index, layer in enumerate(self.rnn_layers):
-            output, *_ = layer(x, initial_state=state["rnn"][index])
+            with time_loop.weights_read_once(layer.weights):
+                output, *_ = layer(x, initial_state=state["rnn"][index])
             x = self._after_layer(index, output, x, masks)
         return self._attend(x, memory)[0]
 
@@ -324,7 +325,8 @@ class Decoder(keras.layers.Layer):
             _time_major(noise),
             tree.map_structure(_time_major, masks),
         )
-        _, outputs = time_loop.scan(body, (state, ids[:, 0]), inputs, _length(ids))
+        with time_loop.weights_read_once(self.weights):
+            _, outputs = time_loop.scan(body, (state, ids[:, 0]), inputs, _length(ids))
         outputs, logits = map(_time_major, outputs)
         # Only the value is chosen here; the gradient is the projection's, outside any branch.
         logits = ops.cond(

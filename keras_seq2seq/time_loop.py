@@ -6,9 +6,17 @@ choices fall short: `keras.ops.while_loop` is not differentiable on JAX, and Ten
 JAX uses `lax.scan` (through `keras.ops.scan`), TensorFlow a `tf.while_loop` with
 `maximum_iterations` (XLA-compilable, like Keras's own RNN loop) when tracing a graph, and PyTorch
 (and eager TensorFlow) a Python loop.
+
+`weights_read_once` is the other TensorFlow-specific piece. TensorFlow reads a variable wherever
+it is used, so a layer called inside a `tf.while_loop` reads its weights at every step; the XLA
+code for the loop's gradient then ran slower, on fewer cores. Measured on a 2-core CPU: 20 steps
+of a Keras `LSTMCell(512)` and their gradient took 206 ms with 1.4 cores busy, 144 ms with 1.7
+when the weights were read once before the loop; the benchmark's training steps ran 1.2x faster.
+Decoding loops (no gradient) ran at the same speed either way, so they are left as they are.
 """
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import keras
@@ -39,6 +47,25 @@ def scan(step_fn: Callable, carry, inputs, length: Any):
         carry, step_out = step_fn(carry, tree.map_structure(lambda x, t=t: x[t], inputs))
         outputs.append(step_out)
     return carry, tree.map_structure(lambda *xs: ops.stack(xs), *outputs)
+
+
+@contextlib.contextmanager
+def weights_read_once(weights: Sequence[keras.Variable]) -> Iterator[None]:
+    """Within this context, `weights` are read once, on entry, in a TensorFlow graph.
+
+    Every use of a weight inside the context (in a loop body traced there, too) sees that one
+    read, as JAX and PyTorch always do; gradients flow to the variables as before. Elsewhere, or
+    with no weights (a layer not built yet), this does nothing. Nothing inside may assign a
+    variable (draw random numbers before entering), as in a `keras.StatelessScope`.
+    """
+    if not weights or keras.backend.backend() != "tensorflow" or _tf_executing_eagerly():
+        yield
+        return
+    import tensorflow as tf
+
+    mapping = [(w, tf.convert_to_tensor(w)) for w in weights]
+    with keras.StatelessScope(state_mapping=mapping):
+        yield
 
 
 def _tf_executing_eagerly() -> bool:

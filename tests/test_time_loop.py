@@ -1,5 +1,6 @@
 import keras
 import numpy as np
+import pytest
 from keras import ops
 
 from keras_seq2seq import time_loop
@@ -48,3 +49,61 @@ def test_scan_inside_a_compiled_training_step_learns():
     model.compile(optimizer=keras.optimizers.Adam(0.05), loss="mse", jit_compile=True)
     model.fit(x, y, epochs=150, verbose=0)
     assert abs(float(ops.convert_to_numpy(model.layers[0].w)) - 0.5) < 0.05
+
+
+class _Decay(keras.layers.Layer):
+    """`carry = carry * w + x_t` over time, with `w` read once before the loop or not."""
+
+    def __init__(self, read_once, **kwargs):
+        super().__init__(**kwargs)
+        self.read_once = read_once
+
+    def build(self, input_shape):
+        self.w = self.add_weight(shape=(), initializer=keras.initializers.Constant(0.3))
+
+    def call(self, x):
+        def step(carry, x_t):
+            carry = carry * self.w + x_t
+            return carry, carry
+
+        def run():
+            return time_loop.scan(step, ops.zeros_like(x[:, 0]), ops.moveaxis(x, 1, 0), 4)[1]
+
+        if self.read_once:
+            with time_loop.weights_read_once(self.weights):
+                return ops.moveaxis(run(), 0, 1)
+        return ops.moveaxis(run(), 0, 1)
+
+
+@pytest.mark.parametrize("jit_compile", [True, False])
+def test_weights_read_once_gives_the_same_values_and_gradients(jit_compile):
+    x = np.linspace(-1.0, 1.0, 32, dtype="float32").reshape(8, 4, 1)
+    y = np.ones((8, 4, 1), "float32")
+    updated = []
+    for read_once in (False, True):
+        model = keras.Sequential([keras.Input((4, 1)), _Decay(read_once)])
+        model.compile(optimizer=keras.optimizers.SGD(0.1), loss="mse", jit_compile=jit_compile)
+        loss = model.train_on_batch(x, y)
+        updated.append((loss, float(ops.convert_to_numpy(model.layers[0].w))))
+    np.testing.assert_allclose(updated[1], updated[0], rtol=1e-6)
+    assert updated[1][1] != pytest.approx(0.3)  # the step did update the weight
+
+
+@pytest.mark.skipif(
+    keras.backend.backend() != "tensorflow",
+    reason="only a TensorFlow graph reads variables at each use; elsewhere it does nothing",
+)
+def test_weights_read_once_leaves_no_variable_read_in_the_loop():
+    import tensorflow as tf
+
+    layer = _Decay(read_once=True, name="decay")
+    layer.build((2, 4, 1))
+    graph = tf.function(layer).get_concrete_function(tf.TensorSpec((2, 4, 1))).graph
+    bodies = [f for f in graph.as_graph_def().library.function if "while_body" in f.signature.name]
+    assert bodies
+    reads = [n.name for f in bodies for n in f.node_def if n.op == "ReadVariableOp"]
+    assert reads == []
+    layer.read_once = False
+    graph = tf.function(layer).get_concrete_function(tf.TensorSpec((2, 4, 1))).graph
+    bodies = [f for f in graph.as_graph_def().library.function if "while_body" in f.signature.name]
+    assert any(n.op == "ReadVariableOp" for f in bodies for n in f.node_def)
