@@ -89,21 +89,23 @@ def test_weights_read_once_gives_the_same_values_and_gradients(jit_compile):
     assert updated[1][1] != pytest.approx(0.3)  # the step did update the weight
 
 
+def _variable_reads_in_loops(layer):
+    """The `ReadVariableOp`s inside the while-loop bodies of `layer`'s TensorFlow graph."""
+    import tensorflow as tf
+
+    graph = tf.function(layer).get_concrete_function(tf.TensorSpec((2, 4, 1))).graph
+    bodies = [f for f in graph.as_graph_def().library.function if "while_body" in f.signature.name]
+    assert bodies
+    return [n.name for f in bodies for n in f.node_def if n.op == "ReadVariableOp"]
+
+
 @pytest.mark.skipif(
     keras.backend.backend() != "tensorflow",
     reason="only a TensorFlow graph reads variables at each use; elsewhere it does nothing",
 )
 def test_weights_read_once_leaves_no_variable_read_in_the_loop():
-    import tensorflow as tf
-
     layer = _Decay(read_once=True, name="decay")
     layer.build((2, 4, 1))
-    graph = tf.function(layer).get_concrete_function(tf.TensorSpec((2, 4, 1))).graph
-    bodies = [f for f in graph.as_graph_def().library.function if "while_body" in f.signature.name]
-    assert bodies
-    reads = [n.name for f in bodies for n in f.node_def if n.op == "ReadVariableOp"]
-    assert reads == []
+    assert _variable_reads_in_loops(layer) == []
     layer.read_once = False
-    graph = tf.function(layer).get_concrete_function(tf.TensorSpec((2, 4, 1))).graph
-    bodies = [f for f in graph.as_graph_def().library.function if "while_body" in f.signature.name]
-    assert any(n.op == "ReadVariableOp" for f in bodies for n in f.node_def)
+    assert _variable_reads_in_loops(layer) != []
