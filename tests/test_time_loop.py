@@ -66,13 +66,9 @@ class _Decay(keras.layers.Layer):
             carry = carry * self.w + x_t
             return carry, carry
 
-        def run():
-            return time_loop.scan(step, ops.zeros_like(x[:, 0]), ops.moveaxis(x, 1, 0), 4)[1]
-
-        if self.read_once:
-            with time_loop.weights_read_once(self.weights):
-                return ops.moveaxis(run(), 0, 1)
-        return ops.moveaxis(run(), 0, 1)
+        with time_loop.weights_read_once(self.weights if self.read_once else []):
+            _, outputs = time_loop.scan(step, ops.zeros_like(x[:, 0]), ops.moveaxis(x, 1, 0), 4)
+        return ops.moveaxis(outputs, 0, 1)
 
 
 @pytest.mark.parametrize("jit_compile", [True, False])
