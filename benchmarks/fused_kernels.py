@@ -21,7 +21,7 @@ import numpy as np
 from keras.src import backend as keras_backend
 
 from keras_seq2seq import Seq2Seq
-from keras_seq2seq.bench import device_name
+from keras_seq2seq.cli.bench import device_name
 from keras_seq2seq.layers import Decoder, Encoder
 
 CALLS = {"fused": 0, "loop": 0, "cudnn": 0}
@@ -69,7 +69,7 @@ LOAD_ON_CPU = """
 import sys, numpy as np, keras
 sys.path.insert(0, {here!r})
 from fused_kernels import _batch
-from keras_seq2seq.bench import device_name
+from keras_seq2seq.cli.bench import device_name
 model = keras.saving.load_model({path!r})
 source, decoder_inputs, _ = _batch()
 logits = keras.ops.convert_to_numpy(model((source, decoder_inputs)))

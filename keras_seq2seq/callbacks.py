@@ -1,72 +1,14 @@
-"""The callback that drives the teacher-forcing ratio of a `Seq2Seq` model during `fit`."""
+"""Training callbacks: the teacher-forcing schedule of a `Seq2Seq` model, and a time budget.
 
-import keras
-from keras import ops
+The public path of `keras_seq2seq.training.callbacks`, where it is implemented.
+"""
 
-from keras_seq2seq import validation
-from keras_seq2seq.schedules import Schedule
+from keras_seq2seq.training.callbacks import (
+    TeacherForcingSchedule,
+    TimeBudget,
+)
 
-
-@keras.saving.register_keras_serializable(package="keras_seq2seq")
-class TeacherForcingSchedule(keras.callbacks.Callback):
-    """Sets the model's teacher-forcing ratio from a schedule, per batch or per epoch.
-
-    The ratio is written to the model's `teacher_forcing_ratio` variable before each batch (or
-    epoch), so the train step of that batch uses exactly the schedule's value; the train step
-    reports it as `teacher_forcing_ratio` in the logs. With `per="batch"` the index is the
-    optimizer's step count, so a second `fit` call continues the schedule instead of restarting it
-    (with `steps_per_execution=k`, Keras calls callbacks once per k steps, so the ratio is set once
-    per k steps). With `per="epoch"` the index is the epoch number (`initial_epoch` included).
-
-    Args:
-        schedule: a `keras_seq2seq.schedules.Schedule` (or any callable of an int index that
-            returns a ratio in [0, 1]).
-        per: `"batch"` or `"epoch"`.
-
-    Example:
-    ```python
-    callback = TeacherForcingSchedule(schedules.InverseSigmoid(k=500), per="batch")
-    model.fit(x, y, epochs=10, callbacks=[callback])
-    ```
-    """
-
-    def __init__(self, schedule: Schedule, per: str = "batch"):
-        super().__init__()
-        if not callable(schedule):
-            raise ValueError(f"`schedule` must be callable. Received: schedule={schedule!r}")
-        self.schedule = schedule
-        self.per = validation.one_of("per", per, ("batch", "epoch"))
-
-    def _set_ratio(self, index: int) -> None:
-        ratio = float(self.schedule(index))
-        if not 0.0 <= ratio <= 1.0:
-            raise ValueError(
-                f"The schedule returned {ratio!r} at index {index}; ratios must be in [0, 1]."
-            )
-        # Always go through `self.model`: on JAX that access syncs the trainer's state, so the
-        # assignment reaches the next train step instead of being overwritten.
-        self.model.teacher_forcing_ratio.assign(ratio)
-
-    def on_train_begin(self, logs: dict | None = None) -> None:
-        if not hasattr(self.model, "teacher_forcing_ratio"):
-            raise ValueError(
-                "TeacherForcingSchedule needs a model with a `teacher_forcing_ratio` variable "
-                f"(a keras_seq2seq.Seq2Seq). Received: {type(self.model).__name__}"
-            )
-
-    def on_train_batch_begin(self, batch: int, logs: dict | None = None) -> None:
-        if self.per == "batch":
-            self._set_ratio(int(ops.convert_to_numpy(self.model.optimizer.iterations)))
-
-    def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
-        if self.per == "epoch":
-            self._set_ratio(epoch)
-
-    def get_config(self) -> dict:
-        return {"schedule": keras.saving.serialize_keras_object(self.schedule), "per": self.per}
-
-    @classmethod
-    def from_config(cls, config: dict) -> "TeacherForcingSchedule":
-        config = dict(config)
-        config["schedule"] = keras.saving.deserialize_keras_object(config["schedule"])
-        return cls(**config)
+__all__ = [
+    "TeacherForcingSchedule",
+    "TimeBudget",
+]

@@ -1,57 +1,20 @@
 """`Seq2Seq`: an encoder and a decoder trained with `model.fit`, with scheduled sampling."""
 
+from collections.abc import Callable
+
 import keras
-import numpy as np
 from keras import ops
 
-from keras_seq2seq import compiled, distribute, samplers, trainers, validation
-from keras_seq2seq.decoder import Decoder
-from keras_seq2seq.encoder import Encoder
-from keras_seq2seq.losses import MaskedCrossEntropy
-from keras_seq2seq.metrics import MaskedAccuracy, SequenceExactMatch
-from keras_seq2seq.special_ids import PAD_ID, START_ID
+from keras_seq2seq import samplers, validation
+from keras_seq2seq.backend import compiled, distribute
+from keras_seq2seq.data.arrays import check_ids, check_training_arrays, unpack_inputs
+from keras_seq2seq.layers.decoder import Decoder
+from keras_seq2seq.layers.encoder import Encoder
+from keras_seq2seq.training import trainers
+from keras_seq2seq.training.losses import MaskedCrossEntropy
+from keras_seq2seq.training.metrics import MaskedAccuracy, SequenceExactMatch
 
-INPUT_KEYS = ("source_ids", "decoder_input_ids")
-
-
-def unpack_inputs(inputs):
-    """`(source_ids, decoder_input_ids)` from a pair or a dict with those keys."""
-    if isinstance(inputs, dict):
-        missing = [k for k in INPUT_KEYS if k not in inputs]
-        if missing:
-            raise ValueError(
-                f"Seq2Seq inputs need the keys {INPUT_KEYS}; missing {missing}. "
-                f"Received keys: {sorted(inputs)}"
-            )
-        return inputs["source_ids"], inputs["decoder_input_ids"]
-    if isinstance(inputs, (list, tuple)) and len(inputs) == 2:
-        return inputs[0], inputs[1]
-    raise ValueError(
-        "Seq2Seq inputs must be (source_ids, decoder_input_ids) or a dict with the keys "
-        f"{INPUT_KEYS}. Received: {type(inputs).__name__}"
-    )
-
-
-def _is_array(value) -> bool:
-    return isinstance(value, (np.ndarray, list)) or hasattr(value, "__array__")
-
-
-def check_ids(name: str, ids, vocabulary_size: int) -> np.ndarray:
-    """Checks an id array eagerly: integer dtype, rank 2, ids in `[0, vocabulary_size)`."""
-    array = np.asarray(ids)
-    if not np.issubdtype(array.dtype, np.integer):
-        raise ValueError(f"`{name}` must hold integer ids. Received dtype={array.dtype}")
-    if array.ndim != 2 or array.shape[1] < 1:
-        raise ValueError(
-            f"`{name}` must be (batch, length) with length >= 1. Received shape={array.shape}"
-        )
-    if array.size and (array.min() < 0 or array.max() >= vocabulary_size):
-        bad = array.min() if array.min() < 0 else array.max()
-        raise ValueError(
-            f"`{name}` holds id {bad}, outside the vocabulary of size {vocabulary_size}; "
-            "the data and the model's vocabulary_size do not match."
-        )
-    return array
+PREDICTIONS = ("argmax", "sample")
 
 
 @keras.saving.register_keras_serializable(package="keras_seq2seq")
@@ -72,15 +35,18 @@ class Seq2Seq(trainers.ScheduledSamplingTrainer, keras.Model):
     Args:
         encoder: a `keras_seq2seq.layers.Encoder`.
         decoder: a `keras_seq2seq.layers.Decoder`.
-        sampling: how the model's own prediction is chosen in scheduled sampling: `"argmax"` or
-            `"sample"` (from its softmax, as in Bengio et al. 2015).
+        prediction: how the model's own prediction is chosen where scheduled sampling feeds it:
+            `"argmax"` or `"sample"` (from its softmax, as in Bengio et al. 2015).
         teacher_forcing_ratio: the initial ratio, in [0, 1].
         seed: the seed of the scheduled-sampling draws.
+        sampling: the deprecated name of `prediction`.
 
     Call arguments:
         inputs: `(source_ids, decoder_input_ids)`.
         training: whether dropout is active.
-        choice: optional bool `(batch, T)`, True where the true previous token is fed.
+        teacher_forced: optional bool `(batch, T)`, True where the true previous token is fed
+            (`draw_teacher_forcing` draws one); None is teacher forcing everywhere.
+        choice: the deprecated name of `teacher_forced`.
 
     Returns:
         Logits `(batch, T, target_vocabulary_size)`.
@@ -102,9 +68,10 @@ class Seq2Seq(trainers.ScheduledSamplingTrainer, keras.Model):
         self,
         encoder: Encoder,
         decoder: Decoder,
-        sampling: str = "argmax",
+        prediction: str = "argmax",
         teacher_forcing_ratio: float = 1.0,
         seed: int | None = None,
+        sampling: str | None = None,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -114,7 +81,8 @@ class Seq2Seq(trainers.ScheduledSamplingTrainer, keras.Model):
             raise ValueError(f"`decoder` must be a Decoder. Received: decoder={decoder!r}")
         self.encoder = encoder
         self.decoder = decoder
-        self.sampling = validation.one_of("sampling", sampling, ("argmax", "sample"))
+        prediction = validation.renamed("sampling", sampling, "prediction", prediction, "argmax")
+        self.prediction = validation.one_of("prediction", prediction, PREDICTIONS)
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed)
         self.teacher_forcing_ratio = self.add_weight(
@@ -142,49 +110,78 @@ class Seq2Seq(trainers.ScheduledSamplingTrainer, keras.Model):
             self.decoder.build(target_shape, memory_shape, states_shape)
         self.built = True
 
-    def call(self, inputs, training=None, choice=None):
-        return self.forward(inputs, training=training, choice=choice)
+    @property
+    def sampling(self) -> str:
+        """The deprecated name of `prediction`."""
+        validation.deprecated("Seq2Seq.sampling", "Seq2Seq.prediction")
+        return self.prediction
 
-    def forward(self, inputs, training=None, choice=None, shortcut=True):
-        """The logits for `inputs`; `call` is this with the teacher-forcing shortcut on.
+    @sampling.setter
+    def sampling(self, value: str) -> None:
+        validation.deprecated("Seq2Seq.sampling", "Seq2Seq.prediction")
+        self.prediction = validation.one_of("sampling", value, PREDICTIONS)
 
-        With a `choice` matrix and `shortcut=True`, a batch whose choices are all True (always
-        so at ratio 1.0) takes the parallel teacher-forced path where the decoder has one (no
-        input feeding): the same math in fewer, larger operations. With input feeding, the
-        decoder's step loop makes no prediction when no row uses one. Random draws all
-        happen before any branch.
-        """
+    @property
+    def rnn_layers(self) -> list[keras.layers.Layer]:
+        """Every Keras RNN layer of the encoder and the decoder, both directions of a
+        bidirectional one included."""
+        layers = []
+        for layer in [*self.encoder.rnn_layers, *self.decoder.rnn_layers]:
+            if isinstance(layer, keras.layers.Bidirectional):
+                layers += [layer.forward_layer, layer.backward_layer]
+            else:
+                layers.append(layer)
+        return layers
+
+    def call(self, inputs, training=None, teacher_forced=None, choice=None):
+        teacher_forced = validation.renamed("choice", choice, "teacher_forced", teacher_forced)
         source_ids, decoder_input_ids = unpack_inputs(inputs)
         memory, mask, states = self.encoder(source_ids, training=training)
         shape = ops.shape(decoder_input_ids)
-        dropout_masks = self.decoder.draw_dropout_masks(shape[0], shape[1], training)
         sample_noise = None
-        if choice is not None and self.sampling == "sample":
+        if teacher_forced is not None and self.prediction == "sample":
             sample_noise = distribute.uniform(shape, self.seed_generator)
+        return self.decoder(
+            decoder_input_ids,
+            memory,
+            mask,
+            states,
+            teacher_forced=teacher_forced,
+            sample_noise=sample_noise,
+            training=training,
+        )
 
-        def decode(path_choice):
-            return self.decoder(
-                decoder_input_ids,
-                memory,
-                mask,
-                states,
-                choice=path_choice,
-                sample_noise=sample_noise,
-                dropout_masks=dropout_masks,
-                training=training,
-            )
+    def branch_on_teacher_forcing(self, teacher_forced, forward: Callable):
+        """`forward(None)` for a batch taught entirely by teacher forcing, else
+        `forward(teacher_forced)`: the one place the fast teacher-forced path is chosen.
 
-        if choice is None or not (shortcut and self.decoder.parallel_teacher_forcing):
-            return decode(choice)
-        return ops.cond(ops.all(choice), lambda: decode(None), lambda: decode(choice))
+        A decoder without input feeding runs teacher forcing over the whole target at once (the
+        same math as its step loop, in fewer, larger operations), so a batch whose
+        `teacher_forced` entries are all True (always so at ratio 1.0) takes that path. Other
+        decoders always run `forward(teacher_forced)`. Each backend's train step calls this
+        around what it must keep inside one branch (on TensorFlow, the forward pass and its
+        gradient: XLA cannot compile the gradient of a loop inside a conditional).
 
-    def compute_output_spec(self, inputs, training=None, choice=None):
+        Args:
+            teacher_forced: bool `(batch, T)` from `draw_teacher_forcing`.
+            forward: a function of `teacher_forced` (or None); it may draw random numbers.
+
+        Returns:
+            What `forward` returns.
+        """
+        if not self.decoder.parallel_teacher_forcing:
+            return forward(teacher_forced)
+        return ops.cond(
+            ops.all(teacher_forced), lambda: forward(None), lambda: forward(teacher_forced)
+        )
+
+    def compute_output_spec(self, inputs, training=None, teacher_forced=None, choice=None):
         _, decoder_input_ids = unpack_inputs(inputs)
         shape = (*decoder_input_ids.shape, self.decoder.vocabulary_size)
         return keras.KerasTensor(shape, dtype=self.compute_dtype)
 
-    def draw_choice(self, inputs):
-        """The ratio and the teacher/model choice `(batch, T)` for one training batch.
+    def draw_teacher_forcing(self, inputs) -> tuple:
+        """`(ratio, teacher_forced)` for one training batch: the ratio used and a bool `(batch, T)`.
 
         Each position is True (feed the true previous token) with probability
         `teacher_forcing_ratio`; the first position, the start token, is always True. Under a
@@ -196,6 +193,11 @@ class Seq2Seq(trainers.ScheduledSamplingTrainer, keras.Model):
         uniform = distribute.uniform(shape, self.seed_generator)
         first = ops.expand_dims(ops.equal(ops.arange(shape[1]), 0), 0)
         return ratio, ops.logical_or(uniform < ratio, first)
+
+    def draw_choice(self, inputs) -> tuple:
+        """The deprecated name of `draw_teacher_forcing`."""
+        validation.deprecated("draw_choice", "draw_teacher_forcing")
+        return self.draw_teacher_forcing(inputs)
 
     def compile(self, optimizer="adam", loss="auto", metrics="auto", jit_compile="auto", **kwargs):
         """`keras.Model.compile` with this package's defaults.
@@ -228,28 +230,7 @@ class Seq2Seq(trainers.ScheduledSamplingTrainer, keras.Model):
 
     def check_data(self, x, y=None) -> None:
         """Checks array inputs and labels eagerly; datasets and generators are left alone."""
-        if isinstance(x, (dict, list, tuple)):
-            source_ids, decoder_input_ids = unpack_inputs(x)
-        else:
-            return
-        if not (_is_array(source_ids) and _is_array(decoder_input_ids)):
-            return
-        check_ids("source_ids", source_ids, self.encoder.vocabulary_size)
-        targets = check_ids("decoder_input_ids", decoder_input_ids, self.decoder.vocabulary_size)
-        rows = np.flatnonzero((targets[:, 0] != START_ID) & (targets != PAD_ID).any(axis=1))
-        if rows.size:
-            raise ValueError(
-                f"`decoder_input_ids` must start with the start token {START_ID}; row "
-                f"{rows[0]} starts with {targets[rows[0], 0]}. "
-                "Use keras_seq2seq.data.add_start_and_end to build decoder inputs and labels."
-            )
-        if y is not None and _is_array(y):
-            labels = check_ids("labels", y, self.decoder.vocabulary_size)
-            if labels.shape != targets.shape:
-                raise ValueError(
-                    f"`labels` must be shaped like `decoder_input_ids` {targets.shape}. "
-                    f"Received shape={labels.shape}"
-                )
+        check_training_arrays(x, y, self.encoder.vocabulary_size, self.decoder.vocabulary_size)
 
     def fit(self, x=None, y=None, *args, **kwargs):
         self.check_data(x, y)
@@ -290,12 +271,12 @@ class Seq2Seq(trainers.ScheduledSamplingTrainer, keras.Model):
                 decoder with attention).
 
         Returns:
-            A dict of numpy arrays, hypotheses best first: `token_ids (batch, num_return,
+            A dict of numpy arrays, hypotheses best first: `token_ids (batch, n_best,
             max_length)` int32, each hypothesis up to and including the end token (2), then
-            padding (0); `lengths (batch, num_return)`, the tokens including the end token;
-            `scores (batch, num_return)` float32 (summed log-probabilities, or the beam score);
-            and with `return_attention`, `attention (batch, num_return, max_length, S)`.
-            `num_return` is 1 except for `BeamSearch(num_return=...)`. A source of only padding
+            padding (0); `lengths (batch, n_best)`, the tokens including the end token;
+            `scores (batch, n_best)` float32 (summed log-probabilities, or the beam score);
+            and with `return_attention`, `attention (batch, n_best, max_length, S)`.
+            `n_best` is 1 except for `BeamSearch(n_best=...)`. A source of only padding
             gives an empty output (length 0).
         """
         sampler = samplers.get(sampler)
@@ -321,13 +302,25 @@ class Seq2Seq(trainers.ScheduledSamplingTrainer, keras.Model):
         key = (repr(sampler), max_length, *options)
         if key not in self._generate_functions:
             self._generate_functions[key] = compiled.compile_inference(
-                self, lambda ids, noise: self._search(ids, noise, sampler, max_length, *options)
+                self,
+                lambda ids, noise: self.search(ids, sampler, max_length, *options, noise=noise),
             )
         noise = sampler.draw_noise(source_ids.shape[0], max_length)
         outputs = self._generate_functions[key](source_ids.astype("int32"), noise)
         return {name: ops.convert_to_numpy(value) for name, value in outputs.items()}
 
-    def _search(self, source_ids, noise, sampler, max_length, min_length, return_attention):
+    def search(
+        self,
+        source_ids,
+        sampler: samplers.Sampler,
+        max_length: int,
+        min_length: int = 0,
+        return_attention: bool = False,
+        noise=None,
+    ) -> dict:
+        """The search of `generate` on backend tensors, not compiled: what `generate` compiles
+        and the SavedModel export traces. `noise` is `sampler.draw_noise(...)`; returns
+        `generate`'s dict as backend tensors."""
         memory, mask, encoder_states = self.encoder(source_ids, training=False)
         state = self.decoder.initial_state(encoder_states, ops.shape(source_ids)[0])
         return sampler(
@@ -347,7 +340,7 @@ class Seq2Seq(trainers.ScheduledSamplingTrainer, keras.Model):
             {
                 "encoder": keras.saving.serialize_keras_object(self.encoder),
                 "decoder": keras.saving.serialize_keras_object(self.decoder),
-                "sampling": self.sampling,
+                "prediction": self.prediction,
                 "teacher_forcing_ratio": float(ops.convert_to_numpy(self.teacher_forcing_ratio)),
                 "seed": self.seed,
             }
@@ -357,6 +350,8 @@ class Seq2Seq(trainers.ScheduledSamplingTrainer, keras.Model):
     @classmethod
     def from_config(cls, config: dict) -> "Seq2Seq":
         config = dict(config)
+        if "sampling" in config:  # saved by 0.1
+            config["prediction"] = config.pop("sampling")
         config["encoder"] = keras.saving.deserialize_keras_object(config["encoder"])
         config["decoder"] = keras.saving.deserialize_keras_object(config["decoder"])
         return cls(**config)

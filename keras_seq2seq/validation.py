@@ -2,6 +2,7 @@
 
 import math
 import numbers
+import warnings
 from collections.abc import Iterable
 
 
@@ -67,3 +68,30 @@ def number(name: str, value, minimum: float | None = None, exclusive: bool = Fal
         bound = "" if minimum is None else f" {'>' if exclusive else '>='} {minimum}"
         raise ValueError(f"`{name}` must be a number{bound}. Received: {name}={value!r}")
     return float(value)
+
+
+def renamed(old_name: str, old_value, new_name: str, new_value, new_default=None):
+    """The value of an argument renamed from `old_name` to `new_name` (old is None if unset).
+
+    The old spelling still works for one release, with a `DeprecationWarning`; giving both is an
+    error.
+    """
+    if old_value is None:
+        return new_value
+    plain = isinstance(new_value, (str, int, float)) and new_value == new_default
+    if not (new_value is new_default or plain):
+        raise ValueError(
+            f"`{old_name}` is the deprecated name of `{new_name}`; pass only `{new_name}`. "
+            f"Received: {old_name}={old_value!r}, {new_name}={new_value!r}"
+        )
+    deprecated(old_name, new_name, stacklevel=4)
+    return old_value
+
+
+def deprecated(old: str, new: str, stacklevel: int = 3) -> None:
+    """Warns that `old` (a name or a call) is deprecated in favour of `new`."""
+    warnings.warn(
+        f"`{old}` is deprecated and will be removed in keras-seq2seq 0.3; use `{new}`.",
+        DeprecationWarning,
+        stacklevel=stacklevel,
+    )

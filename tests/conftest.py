@@ -104,8 +104,8 @@ def chain_inputs(batch, vocabulary_size, source_length=3, bias=None):
 def trained_translator():
     """A `Translator` from digits to spelled-out digits, trained for a few seconds."""
     from keras_seq2seq import datasets, pipeline
-    from keras_seq2seq.text import TextProcessor
-    from keras_seq2seq.translator import Translator
+    from keras_seq2seq.data.text import TextProcessor
+    from keras_seq2seq.serving.translator import Translator
 
     keras.utils.set_random_seed(0)
     pairs = datasets.spelled_digits(3000, seed=1)

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 from keras import ops
 
-from keras_seq2seq.attention import BahdanauAttention, LuongAttention, masked_softmax
+from keras_seq2seq.layers.attention import BahdanauAttention, LuongAttention, masked_softmax
 
 LAYERS = [
     lambda: LuongAttention("dot"),

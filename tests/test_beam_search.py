@@ -5,7 +5,8 @@ import pytest
 from conftest import chain_inputs, chain_probabilities, chain_step
 from keras import ops
 
-from keras_seq2seq import beam_search, samplers
+from keras_seq2seq import samplers
+from keras_seq2seq.samplers import beam_search
 
 V = 8
 # Greedy takes 4 (0.5) and then ends (0.35): P = 0.175. Starting with 5 (0.4) and ending (0.9)
@@ -36,11 +37,11 @@ def _lp(length, alpha):
 
 
 def test_penalties_against_hand_computed_values():
-    lp = ops.convert_to_numpy(beam_search.length_penalty(np.array([0, 1, 3]), 0.6))
+    lp = ops.convert_to_numpy(beam_search.length_normalizer(np.array([0, 1, 3]), 0.6))
     np.testing.assert_allclose(lp, [0.8963781, 1.0, 1.1884017], rtol=1e-6)
     coverage = np.array([[0.5, 1.7, 0.25, 0.9]], "float32")
     mask = np.array([[True, True, True, False]])
-    cp = ops.convert_to_numpy(beam_search.coverage_penalty(coverage, mask, 0.2))
+    cp = ops.convert_to_numpy(beam_search.coverage_term(coverage, mask, 0.2))
     np.testing.assert_allclose(cp, [0.2 * (np.log(0.5) + np.log(0.25))], rtol=1e-6)
 
 
@@ -69,7 +70,7 @@ def test_beam_width_1_equals_greedy():
 def test_beam_2_finds_the_sequence_that_greedy_misses(alpha):
     greedy = _search(samplers.Greedy(), TRAP)
     np.testing.assert_array_equal(greedy["token_ids"][0, 0, :3], [4, 2, 0])
-    beam = _search(samplers.BeamSearch(2, length_penalty=alpha, num_return=2), TRAP)
+    beam = _search(samplers.BeamSearch(2, length_penalty=alpha, n_best=2), TRAP)
     np.testing.assert_array_equal(beam["token_ids"][0], [[5, 2, 0, 0, 0, 0], [4, 2, 0, 0, 0, 0]])
     np.testing.assert_array_equal(beam["lengths"][0], [2, 2])
     # |Y| counts the end token: two tokens each, lp = (7 / 6) ** alpha.
@@ -78,7 +79,7 @@ def test_beam_2_finds_the_sequence_that_greedy_misses(alpha):
 
 
 def test_a_finished_hypothesis_is_frozen():
-    beam = _search(samplers.BeamSearch(2, length_penalty=0.6, num_return=2), EARLY, max_length=8)
+    beam = _search(samplers.BeamSearch(2, length_penalty=0.6, n_best=2), EARLY, max_length=8)
     np.testing.assert_array_equal(beam["token_ids"][0, 0], [5, 6, 7, 2, 0, 0, 0, 0])
     np.testing.assert_array_equal(beam["token_ids"][0, 1], [4, 2, 0, 0, 0, 0, 0, 0])
     np.testing.assert_array_equal(beam["lengths"][0], [4, 2])
@@ -90,7 +91,7 @@ def test_scores_with_coverage_and_attention_followed_through_the_parents():
     rng = np.random.default_rng(0)
     attention = rng.dirichlet(np.ones(3), size=V).astype("float32")
     mask = np.array([[True, True, False]])  # the last source position is padding
-    sampler = samplers.BeamSearch(3, length_penalty=0.6, coverage_penalty=0.3, num_return=3)
+    sampler = samplers.BeamSearch(3, length_penalty=0.6, coverage_penalty=0.3, n_best=3)
     beam = _search(sampler, EARLY, attention=attention, mask=mask, return_attention=True)
     assert beam["attention"].shape == (1, 3, 6, 3)
     assert np.all(np.diff(beam["scores"][0]) <= 0)
@@ -116,7 +117,7 @@ def test_rows_are_independent_and_an_empty_source_gives_an_empty_output():
     bias[2, 6] = 2.0
     state, memory, mask = chain_inputs(3, V, bias=bias)
     mask = np.array([[True] * 3, [True, False, False], [False] * 3])
-    sampler = samplers.BeamSearch(3, length_penalty=0.6, num_return=2)
+    sampler = samplers.BeamSearch(3, length_penalty=0.6, n_best=2)
     step = chain_step(EARLY)
     batch = sampler(step, state, memory, mask, 5)
     for row in range(3):
@@ -134,7 +135,7 @@ def test_rows_are_independent_and_an_empty_source_gives_an_empty_output():
 
 
 def test_min_length_applies_to_every_hypothesis():
-    beam = _search(samplers.BeamSearch(2, num_return=2), EARLY, max_length=8, min_length=5)
+    beam = _search(samplers.BeamSearch(2, n_best=2), EARLY, max_length=8, min_length=5)
     for tokens in beam["token_ids"][0]:
         assert 2 not in tokens[:5]
     assert np.all(beam["lengths"][0] >= 6)

@@ -8,7 +8,9 @@ import os
 import pytest
 
 from keras_seq2seq import cli, datasets
-from keras_seq2seq.translator import Translator
+from keras_seq2seq.cli import builder, parser
+from keras_seq2seq.serving.translator import Translator
+from keras_seq2seq.training.callbacks import TimeBudget
 
 SMALL_MODEL = ["--embedding-dim", "16", "--units", "32", "--dropout", "0", "--label-smoothing", "0"]
 
@@ -57,7 +59,8 @@ def test_train_writes_a_complete_run_directory(run_dir):
     assert [int(r["epoch"]) for r in rows] == [0, 1, 2, 3]
     assert float(rows[-1]["teacher_forcing_ratio"]) == pytest.approx(0.5)
     config = json.loads((run_dir / "config.json").read_text())
-    assert config["units"] == 32 and config["schedule"] == "linear"
+    assert config["version"] == 2
+    assert config["model"]["units"] == 32 and config["training"]["schedule"] == "linear"
     translator = Translator.load(run_dir / "translator.keras")
     assert translator.source_processor.level == "character"
     best = json.loads((run_dir / "translator.keras.best.json").read_text())
@@ -103,7 +106,7 @@ def test_an_interrupted_run_resumes(tsv_files, tmp_path, monkeypatch, capsys):
             raise KeyboardInterrupt
 
     args = _train_args(tsv_files, tmp_path, "--epochs", "3", "--time-budget", "60")
-    monkeypatch.setattr(cli._TimeBudget, "on_epoch_begin", interrupt_at_second_epoch, raising=False)
+    monkeypatch.setattr(TimeBudget, "on_epoch_begin", interrupt_at_second_epoch, raising=False)
     with pytest.raises(KeyboardInterrupt):
         cli.main(args)
     assert os.path.isdir(tmp_path / "backup") and not os.path.exists(tmp_path / "done.json")
@@ -119,12 +122,13 @@ def test_an_interrupted_run_resumes(tsv_files, tmp_path, monkeypatch, capsys):
 
 
 def test_schedule_defaults_depend_on_the_schedule():
-    parser = cli._parser()
+    flags = parser.build_parser()
     expected = {"linear": ("slope", 1e-4), "exponential": ("k", 0.9999),
                 "inverse_sigmoid": ("k", 1000.0), "constant": ("ratio", 0.9)}  # fmt: skip
     for name, (key, value) in expected.items():
-        args = parser.parse_args(["train", "--train", "t", "--run-dir", "r", "--schedule", name])
-        assert cli._schedule(args).get_config()[key] == pytest.approx(value)
+        args = flags.parse_args(["train", "--train", "t", "--run-dir", "r", "--schedule", name])
+        schedule = builder.build_schedule(parser.run_settings(args).training)
+        assert schedule.get_config()[key] == pytest.approx(value)
 
 
 def test_errors_name_the_bad_input(tsv_files, tmp_path, capsys):

@@ -5,9 +5,9 @@ import numpy as np
 import pytest
 from keras import ops
 
-from keras_seq2seq.attention import BahdanauAttention, LuongAttention
-from keras_seq2seq.decoder import Decoder
-from keras_seq2seq.encoder import Encoder
+from keras_seq2seq.layers.attention import BahdanauAttention, LuongAttention
+from keras_seq2seq.layers.decoder import Decoder
+from keras_seq2seq.layers.encoder import Encoder
 
 SOURCE = np.array([[5, 6, 7, 0], [4, 5, 6, 7]], dtype="int32")
 TARGET = np.array([[1, 8, 9, 2, 0], [1, 4, 4, 4, 4]], dtype="int32")
@@ -88,7 +88,7 @@ def test_all_true_choice_equals_teacher_forcing(attention, input_feeding):
     memory, mask, states = _encoded(Encoder(20, 8, 6, num_layers=2))
     decoder = _decoder(attention=attention, input_feeding=input_feeding, num_layers=2)
     teacher = decoder(TARGET, memory, mask, states)
-    looped = decoder(TARGET, memory, mask, states, choice=np.ones(TARGET.shape, bool))
+    looped = decoder(TARGET, memory, mask, states, teacher_forced=np.ones(TARGET.shape, bool))
     np.testing.assert_allclose(
         ops.convert_to_numpy(teacher), ops.convert_to_numpy(looped), rtol=1e-5, atol=1e-5
     )
@@ -111,7 +111,7 @@ def test_all_false_choice_feeds_the_models_own_argmax():
     memory, mask, states = _encoded()
     decoder = _decoder()
     free = ops.convert_to_numpy(
-        decoder(TARGET, memory, mask, states, choice=np.zeros(TARGET.shape, bool))
+        decoder(TARGET, memory, mask, states, teacher_forced=np.zeros(TARGET.shape, bool))
     )
     predictions = free.argmax(-1).astype("int32")
     fed = np.concatenate([TARGET[:, :1], predictions[:, :-1]], axis=1)
@@ -125,7 +125,7 @@ def test_mixed_choice_feeds_predictions_exactly_where_chosen(input_feeding):
     memory, mask, states = _encoded()
     decoder = _decoder(input_feeding=input_feeding)
     choice = np.array([[1, 0, 1, 1, 1], [1, 1, 1, 0, 0]], dtype=bool)
-    mixed = ops.convert_to_numpy(decoder(TARGET, memory, mask, states, choice=choice))
+    mixed = ops.convert_to_numpy(decoder(TARGET, memory, mask, states, teacher_forced=choice))
     predictions = mixed.argmax(-1).astype("int32")
     previous = np.concatenate([TARGET[:, :1], predictions[:, :-1]], axis=1)
     fed = np.where(choice, TARGET, previous)
@@ -144,7 +144,7 @@ def test_sampled_predictions_follow_the_noise():
             memory,
             mask,
             states,
-            choice=choice,
+            teacher_forced=choice,
             sample_noise=np.full(TARGET.shape, noise, "float32"),
         )
         fed = np.concatenate([TARGET[:, :1], np.full((2, 4), expected, "int32")], axis=1)

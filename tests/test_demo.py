@@ -5,8 +5,9 @@ import json
 import keras
 import pytest
 
-from keras_seq2seq import cli, demo
-from keras_seq2seq.translator import Translator
+from keras_seq2seq import cli
+from keras_seq2seq.cli import demo
+from keras_seq2seq.serving.translator import Translator
 
 PNG = b"\x89PNG\r\n\x1a\n"
 DEMO_PASS = "torch"

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from keras import ops
 
-from keras_seq2seq.encoder import Encoder, reverse_within_length
+from keras_seq2seq.layers.encoder import Encoder, reverse_within_length
 
 IDS = np.array([[5, 6, 7, 0, 0], [4, 5, 6, 7, 8], [9, 0, 0, 0, 0]], dtype="int32")
 

@@ -8,7 +8,7 @@ import textwrap
 import pytest
 
 from keras_seq2seq import samplers
-from keras_seq2seq.translator import Translator
+from keras_seq2seq.serving.translator import Translator
 
 TEXTS = ["123", "4071", "", "  ", "99 1", "١٢ Ж", "5" * 40]
 
@@ -58,7 +58,7 @@ def test_exported_model_serves_the_same_translations(tmp_path, trained_translato
     translator.export(tmp_path / "serving")
     served = _serve(tmp_path / "serving", TEXTS)
     assert served["translations"] == translator.translate(TEXTS)
-    expected = [row[0][1] for row in translator.translate(TEXTS, n_best=True)]
+    expected = [row[0][1] for row in translator.translate_n_best(TEXTS)]
     assert served["scores"] == pytest.approx(expected, abs=1e-4)
     assert served["inputs"] == {"texts": ["string", [None]]}
     assert served["invalid_utf8"][1] == "" and isinstance(served["invalid_utf8"][0], str)
@@ -84,13 +84,13 @@ def test_export_refuses_an_existing_path(tmp_path, trained_translator):
     assert (tmp_path / "serving" / "keep.txt").read_text() == "mine"
 
 
-def test_rnn_layers_are_traced_without_cudnn_and_restored(trained_translator):
-    from keras_seq2seq.export import _without_cudnn
+def test_rnn_layers_are_tracedwithout_cudnn_and_restored(trained_translator):
+    from keras_seq2seq.serving.export import without_cudnn
 
     model = trained_translator.model
     layers = [layer for layer in model._flatten_layers() if hasattr(layer, "use_cudnn")]
     assert layers  # the encoder's LSTM
     before = [layer.use_cudnn for layer in layers]
-    with _without_cudnn(model):
+    with without_cudnn(model):
         assert all(layer.use_cudnn is False for layer in layers)
     assert [layer.use_cudnn for layer in layers] == before

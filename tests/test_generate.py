@@ -10,7 +10,7 @@ from keras_seq2seq import samplers
 SAMPLERS = [
     samplers.Greedy(),
     samplers.Sampling(top_k=5, seed=1),
-    samplers.BeamSearch(3, length_penalty=0.6, coverage_penalty=0.2, num_return=2),
+    samplers.BeamSearch(3, length_penalty=0.6, coverage_penalty=0.2, n_best=2),
 ]
 
 
@@ -24,7 +24,7 @@ def test_output_shapes_and_padding(sampler):
     model = tiny_model()
     source = _source()
     outputs = model.generate(source, sampler=sampler, max_length=6, return_attention=True)
-    n = getattr(sampler, "num_return", 1)
+    n = getattr(sampler, "n_best", 1)
     assert outputs["token_ids"].shape == (5, n, 6) and outputs["token_ids"].dtype == np.int32
     assert outputs["lengths"].shape == outputs["scores"].shape == (5, n)
     assert outputs["attention"].shape == (5, n, 6, source.shape[1])
@@ -165,4 +165,4 @@ def test_sources_of_many_shapes(sampler):
             max_length=3,
             return_attention=True,
         )
-        assert outputs["attention"].shape == (batch, getattr(sampler, "num_return", 1), 3, length)
+        assert outputs["attention"].shape == (batch, getattr(sampler, "n_best", 1), 3, length)

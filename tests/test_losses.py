@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 from keras import ops
 
-from keras_seq2seq.losses import MaskedCrossEntropy
+from keras_seq2seq.training.losses import MaskedCrossEntropy
 
 
 def _nll(labels, logits):

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 from keras import ops
 
-from keras_seq2seq.metrics import MaskedAccuracy, SequenceExactMatch
+from keras_seq2seq.training.metrics import MaskedAccuracy, SequenceExactMatch
 
 
 def _one_hot_logits(ids, vocabulary_size=6):

@@ -11,7 +11,7 @@ from conftest import random_batch, tiny_model
 from keras import ops
 
 from keras_seq2seq import datasets, samplers
-from keras_seq2seq.attention import masked_softmax
+from keras_seq2seq.layers.attention import masked_softmax
 
 QUICKSTART = pathlib.Path(__file__).resolve().parents[1] / "examples" / "quickstart.py"
 

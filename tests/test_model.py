@@ -5,9 +5,9 @@ from conftest import random_batch, tiny_model
 from keras import ops
 
 from keras_seq2seq import data
-from keras_seq2seq.callbacks import TeacherForcingSchedule
 from keras_seq2seq.model import Seq2Seq
-from keras_seq2seq.schedules import Constant
+from keras_seq2seq.training.callbacks import TeacherForcingSchedule
+from keras_seq2seq.training.schedules import Constant
 
 
 def _logits(model, x):
@@ -58,7 +58,7 @@ def test_ratio_zero_trains_on_the_models_own_predictions(input_feeding):
     predictions: the same loss and the same updated weights (no gradient through the choice)."""
     x, y = random_batch(batch=8, pad=False)
     model = tiny_model(input_feeding=input_feeding)
-    free = model(x, choice=np.zeros(x[1].shape, bool))
+    free = model(x, teacher_forced=np.zeros(x[1].shape, bool))
     predictions = ops.convert_to_numpy(free).argmax(-1).astype("int32")
     fed = np.concatenate([x[1][:, :1], predictions[:, :-1]], axis=1)
     reference = tiny_model(input_feeding=input_feeding)
@@ -81,7 +81,7 @@ def test_realized_fraction_matches_the_ratio(ratio):
     model = tiny_model()
     model.teacher_forcing_ratio.assign(ratio)
     decoder_inputs = np.ones((200, 101), "int32")
-    used, choice = model.draw_choice((np.ones((200, 3), "int32"), decoder_inputs))
+    used, choice = model.draw_teacher_forcing((np.ones((200, 3), "int32"), decoder_inputs))
     choice = ops.convert_to_numpy(choice)
     assert float(ops.convert_to_numpy(used)) == pytest.approx(ratio)
     assert choice[:, 0].all()
@@ -94,7 +94,7 @@ def test_sampling_mode_trains_and_is_seeded():
     for _ in range(2):
         keras.utils.set_random_seed(7)
         model = tiny_model()
-        model.sampling = "sample"
+        model.prediction = "sample"
         model.compile(optimizer=keras.optimizers.Adam(0.01))
         model.teacher_forcing_ratio.assign(0.5)
         losses.append(model.fit(x, y, epochs=3, verbose=0).history["loss"])
@@ -161,7 +161,7 @@ def test_save_and_load_round_trip(tmp_path):
     decoder_config.pop("attention"), restored_decoder_config.pop("attention")
     assert restored_decoder_config == decoder_config
     assert restored.compiled and int(restored.optimizer.iterations) == 1
-    assert (restored.sampling, restored.seed) == (model.sampling, model.seed)
+    assert (restored.prediction, restored.seed) == (model.prediction, model.seed)
     restored.fit(x, y, epochs=1, verbose=0)
 
 
@@ -190,9 +190,9 @@ def test_bad_arguments():
         tiny_model().__class__(
             tiny_model().encoder, tiny_model().decoder, teacher_forcing_ratio=1.5
         )
-    with pytest.raises(ValueError, match="sampling='beam'"):
+    with pytest.raises(ValueError, match="prediction='beam'"):
         model = tiny_model()
-        Seq2Seq(model.encoder, model.decoder, sampling="beam")
+        Seq2Seq(model.encoder, model.decoder, prediction="beam")
     with pytest.raises(ValueError, match="encoder=None"):
         Seq2Seq(None, tiny_model().decoder)
     with pytest.raises(ValueError, match="inputs must be"):

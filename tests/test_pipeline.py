@@ -6,7 +6,7 @@ import tensorflow as tf
 from conftest import random_batch, tiny_model
 
 from keras_seq2seq import datasets, pipeline
-from keras_seq2seq.text import TextProcessor
+from keras_seq2seq.data.text import TextProcessor
 
 PAIRS = datasets.spelled_digits(300, max_length=12, seed=0)
 

@@ -10,7 +10,7 @@ from keras_seq2seq import samplers
 ALL = [
     samplers.Greedy(),
     samplers.Sampling(temperature=0.7, top_k=5, top_p=0.9, seed=3),
-    samplers.BeamSearch(4, length_penalty=0.6, coverage_penalty=0.2, num_return=2),
+    samplers.BeamSearch(4, length_penalty=0.6, coverage_penalty=0.2, n_best=2),
 ]
 
 
@@ -36,7 +36,7 @@ def test_get_by_name_and_default():
     "make, message",
     [
         (lambda: samplers.BeamSearch(0), "beam_width=0"),
-        (lambda: samplers.BeamSearch(2, num_return=3), "num_return=3, beam_width=2"),
+        (lambda: samplers.BeamSearch(2, n_best=3), "n_best=3, beam_width=2"),
         (lambda: samplers.BeamSearch(2, length_penalty=-0.1), "length_penalty=-0.1"),
         (lambda: samplers.BeamSearch(2, coverage_penalty=float("nan")), "coverage_penalty=nan"),
         (lambda: samplers.Sampling(temperature=0.0), "temperature=0.0"),

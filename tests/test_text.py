@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from keras_seq2seq.text import JOINER, RESERVED_TOKENS, TextProcessor
+from keras_seq2seq.data.text import JOINER, RESERVED_TOKENS, TextProcessor
 
 MIXED = [
     "Hello, world! It's 3.5% (roughly).",

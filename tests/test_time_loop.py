@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 from keras import ops
 
-from keras_seq2seq import time_loop
+from keras_seq2seq.backend import time_loop
 
 
 def _step(carry, inputs):

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from keras_seq2seq import datasets, samplers
-from keras_seq2seq.text import TextProcessor
-from keras_seq2seq.translator import Translator
+from keras_seq2seq.data.text import TextProcessor
+from keras_seq2seq.serving.translator import Translator
 
 HELD_OUT = datasets.spelled_digits(200, seed=7)
 
@@ -28,11 +28,11 @@ def test_n_best_lists_are_sorted_with_scores(trained_translator):
         trained_translator.source_processor,
         trained_translator.target_processor,
         trained_translator.model,
-        sampler=samplers.BeamSearch(4, num_return=3),
+        sampler=samplers.BeamSearch(4, n_best=3),
         max_length=14,
     )
     texts = [s for s, _ in HELD_OUT[:5]]
-    n_best = beam.translate(texts, n_best=True)
+    n_best = beam.translate_n_best(texts)
     assert len(n_best) == 5 and all(len(row) == 3 for row in n_best)
     for row, best in zip(n_best, beam.translate(texts), strict=True):
         scores = [score for _, score in row]

@@ -3,8 +3,8 @@
 A sampler is a small serializable object. Calling it runs its search over a decoder step
 function with `keras.ops` control flow, so the same code is compiled by `tf.function` and
 `jax.jit` and runs eagerly on PyTorch. Every sampler returns the same dict of fixed shapes:
-`token_ids (batch, num_return, max_length)`, `lengths (batch, num_return)`, `scores (batch,
-num_return)` and, when asked, `attention (batch, num_return, max_length, S)`.
+`token_ids (batch, n_best, max_length)`, `lengths (batch, n_best)`, `scores (batch,
+n_best)` and, when asked, `attention (batch, n_best, max_length, S)`.
 """
 
 from collections.abc import Callable
@@ -13,8 +13,8 @@ import keras
 from keras import ops
 
 from keras_seq2seq import validation
-from keras_seq2seq.beam_search import beam_search
-from keras_seq2seq.decoding import inverse_cdf_sample, token_by_token
+from keras_seq2seq.samplers.beam_search import beam_search
+from keras_seq2seq.samplers.token_by_token import inverse_cdf_sample, token_by_token
 
 _PACKAGE = "keras_seq2seq"
 
@@ -171,11 +171,12 @@ class BeamSearch(Sampler):
         beam_width: hypotheses kept per row, a positive int.
         length_penalty: alpha >= 0; 0 ranks by log-probability alone.
         coverage_penalty: beta >= 0; needs a decoder with attention.
-        num_return: how many of the best hypotheses to return per row (an n-best list sorted
+        n_best: how many of the best hypotheses to return per row (an n-best list sorted
             by score), at most `beam_width`.
+        num_return: the deprecated name of `n_best`.
 
     Example:
-    >>> sampler = BeamSearch(5, length_penalty=0.6, num_return=3)
+    >>> sampler = BeamSearch(5, length_penalty=0.6, n_best=3)
     >>> outputs = model.generate(source_ids, sampler=sampler, max_length=30)
     >>> outputs["token_ids"].shape, outputs["scores"].shape
     ((batch, 3, 30), (batch, 3))
@@ -186,16 +187,18 @@ class BeamSearch(Sampler):
         beam_width: int = 5,
         length_penalty: float = 0.0,
         coverage_penalty: float = 0.0,
-        num_return: int = 1,
+        n_best: int = 1,
+        num_return: int | None = None,
     ):
+        n_best = validation.renamed("num_return", num_return, "n_best", n_best, 1)
         self.beam_width = validation.positive_int("beam_width", beam_width)
         self.length_penalty = validation.number("length_penalty", length_penalty, 0.0)
         self.coverage_penalty = validation.number("coverage_penalty", coverage_penalty, 0.0)
-        self.num_return = validation.positive_int("num_return", num_return)
-        if num_return > beam_width:
+        self.n_best = validation.positive_int("n_best", n_best)
+        if n_best > beam_width:
             raise ValueError(
-                "`num_return` must be at most `beam_width`. "
-                f"Received: num_return={num_return!r}, beam_width={beam_width!r}"
+                "`n_best` must be at most `beam_width`. "
+                f"Received: n_best={n_best!r}, beam_width={beam_width!r}"
             )
 
     def __call__(
@@ -216,9 +219,9 @@ class BeamSearch(Sampler):
             source_mask,
             max_length,
             beam_width=self.beam_width,
-            length_penalty_weight=self.length_penalty,
-            coverage_penalty_weight=self.coverage_penalty,
-            num_return=self.num_return,
+            length_penalty=self.length_penalty,
+            coverage_penalty=self.coverage_penalty,
+            n_best=self.n_best,
             min_length=min_length,
             return_attention=return_attention,
         )
@@ -228,8 +231,15 @@ class BeamSearch(Sampler):
             "beam_width": self.beam_width,
             "length_penalty": self.length_penalty,
             "coverage_penalty": self.coverage_penalty,
-            "num_return": self.num_return,
+            "n_best": self.n_best,
         }
+
+    @classmethod
+    def from_config(cls, config: dict) -> "BeamSearch":
+        config = dict(config)
+        if "num_return" in config:  # saved by 0.1
+            config["n_best"] = config.pop("num_return")
+        return cls(**config)
 
 
 _NAMES = {"greedy": Greedy, "sampling": Sampling, "beam_search": BeamSearch}

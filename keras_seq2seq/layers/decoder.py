@@ -1,39 +1,21 @@
 """The decoder: embedding, an RNN stack, optional attention and the output projection.
 
-One step function, `_cell_step`, turns an embedded previous token and the state into the
-output that the projection maps to logits. Teacher forcing, scheduled sampling and decoding all
-run it, so training and inference cannot drift apart. Teacher forcing without input feeding runs
-the whole target through the RNN layers at once instead (the same math, fused kernels); with input
-feeding, teacher forcing and scheduled sampling share one step loop.
+One step function, `cell_step`, turns an embedded previous token and the state into the output
+that the projection maps to logits. Teacher forcing, scheduled sampling (`step_loop`) and every
+sampler (through `step`) run it, so training and inference cannot drift apart. Teacher forcing
+without input feeding runs the whole target through the RNN layers at once instead (the same
+math, fused kernels).
 """
 
 import keras
 from keras import ops, tree
 
-from keras_seq2seq import cells, distribute, time_loop, validation
-from keras_seq2seq.attention import BahdanauAttention, LuongAttention
-from keras_seq2seq.decoding import inverse_cdf_sample
+from keras_seq2seq import validation
+from keras_seq2seq.backend import distribute, time_loop
+from keras_seq2seq.layers import cells, step_loop
+from keras_seq2seq.layers.attention import resolve_attention
 
 BRIDGES = ("copy", "dense", "zero")
-
-
-def _resolve_attention(attention, dtype):
-    if isinstance(attention, dict):
-        attention = keras.saving.deserialize_keras_object(attention)
-    if attention is None or isinstance(attention, (BahdanauAttention, LuongAttention)):
-        return attention
-    if attention == "luong":
-        return LuongAttention(score="general", dtype=dtype)
-    if attention == "bahdanau":
-        return BahdanauAttention(units=256, dtype=dtype)
-    raise ValueError(
-        "`attention` must be None, 'luong', 'bahdanau' or an attention layer. "
-        f"Received: attention={attention!r}"
-    )
-
-
-def _time_major(x):
-    return ops.moveaxis(x, 1, 0)
 
 
 @keras.saving.register_keras_serializable(package="keras_seq2seq")
@@ -69,14 +51,16 @@ class Decoder(keras.layers.Layer):
         memory: `(batch, S, memory_dim)` encoder outputs.
         memory_mask: bool `(batch, S)`, False at source padding.
         encoder_states: the encoder's final states, one list per layer.
-        choice: optional bool `(batch, T)`: True feeds `decoder_input_ids[:, t]` at step `t`,
-            False feeds the model's own prediction from step `t - 1` (scheduled sampling; no
-            gradient flows through the prediction). `None` is teacher forcing.
-        sample_noise: optional uniform `(batch, T)`: with `choice`, the model's prediction is
-            sampled from its softmax with this noise; without it, the argmax is used.
+        teacher_forced: optional bool `(batch, T)`: True feeds `decoder_input_ids[:, t]` at
+            step `t`, False feeds the model's own prediction from step `t - 1` (scheduled
+            sampling; no gradient flows through the prediction). `None` is teacher forcing,
+            which runs the whole target at once where the decoder allows (no input feeding).
+        sample_noise: optional uniform `(batch, T)`: with `teacher_forced`, the model's
+            prediction is sampled from its softmax with this noise; without it, the argmax.
         dropout_masks: optional `draw_dropout_masks(...)`, drawn here when omitted (pass them
             when calling inside a conditional, where JAX cannot draw random numbers).
         training: whether dropout is active.
+        choice: the deprecated name of `teacher_forced`.
 
     Returns:
         Logits `(batch, T, vocabulary_size)`.
@@ -108,7 +92,7 @@ class Decoder(keras.layers.Layer):
         self.units = validation.positive_int("units", units)
         self.cell = cells.check_cell(cell)
         self.num_layers = validation.positive_int("num_layers", num_layers)
-        self.attention = _resolve_attention(attention, self.dtype_policy)
+        self.attention = resolve_attention(attention, self.dtype_policy)
         self.attention_layer_size = (
             self.units
             if attention_layer_size is None
@@ -239,8 +223,13 @@ class Decoder(keras.layers.Layer):
             output = output * dropout_masks[f"layer_{index}"]
         return output
 
-    def _cell_step(self, embedded, state, memory, dropout_masks):
-        """One step from an embedded token `(batch, embedding_dim)`: output, state, weights."""
+    def cell_step(self, embedded, state, memory, dropout_masks):
+        """One step from an embedded token `(batch, embedding_dim)`: `(output, state, weights)`.
+
+        `output (batch, output_dim)` is what the output projection maps to logits; `memory` is
+        `prepare_memory(...)`; `dropout_masks` holds this step's slices of
+        `draw_dropout_masks(...)` (`{}` without dropout); `weights` are `(batch, S)` or None.
+        """
         x = embedded
         if "embedding" in dropout_masks:
             x = x * dropout_masks["embedding"]
@@ -262,7 +251,7 @@ class Decoder(keras.layers.Layer):
 
         `memory` is `prepare_memory(...)`; `weights` are `(batch, S)` or None without attention.
         """
-        output, state, weights = self._cell_step(self.embedding(token_ids), state, memory, {})
+        output, state, weights = self.cell_step(self.embedding(token_ids), state, memory, {})
         return self.output_projection(output), state, weights
 
     # -- training over a whole target ----------------------------------------------------------
@@ -290,76 +279,39 @@ class Decoder(keras.layers.Layer):
             x = self._after_layer(index, output, x, masks)
         return self._attend(x, memory)[0]
 
-    def _run_steps(self, decoder_input_ids, choice, sample_noise, state, memory, masks):
-        """The step loop, for teacher forcing (`choice=None`) and scheduled sampling.
-
-        When some row feeds its own prediction into a later step, every step projects its
-        output to logits and the loop returns them, so the projection is not repeated after the
-        loop (which then only adds its gradient). An all-True choice makes no prediction and
-        projects after the loop in one matmul, as teacher forcing does.
-        """
-        ids = ops.cast(decoder_input_ids, "int32")
-        if choice is None:
-            choice = ops.ones_like(ids, dtype="bool")
-        sampling = ops.logical_not(ops.all(choice[:, 1:]))
-        noise = sample_noise if sample_noise is not None else ops.zeros(ops.shape(ids))
-        no_logits = ops.zeros((ops.shape(ids)[0], self.vocabulary_size), self.compute_dtype)
-
-        def body(carry, inputs):
-            state, previous_prediction = carry
-            true_t, choice_t, noise_t, masks_t = inputs
-            token = ops.where(choice_t, true_t, previous_prediction)
-            output, state, _ = self._cell_step(self.embedding(token), state, memory, masks_t)
-
-            def predict():
-                logits = ops.stop_gradient(self.output_projection(output))
-                return _predict(logits, noise_t if sample_noise is not None else None), logits
-
-            prediction, logits = ops.cond(
-                sampling, predict, lambda: (ops.zeros_like(true_t), no_logits)
-            )
-            return (state, prediction), (output, logits)
-
-        inputs = (
-            *map(_time_major, (ids, choice)),
-            _time_major(noise),
-            tree.map_structure(_time_major, masks),
-        )
-        with time_loop.weights_read_once(self.weights):
-            _, outputs = time_loop.scan(body, (state, ids[:, 0]), inputs, _length(ids))
-        outputs, logits = map(_time_major, outputs)
-        # Only the value is chosen here; the gradient is the projection's, outside any branch.
-        logits = ops.cond(
-            sampling,
-            lambda: logits,
-            lambda: ops.stop_gradient(self.output_projection(outputs)),
-        )
-        return _known_projection(self.output_projection, outputs, logits)
-
     def call(
         self,
         decoder_input_ids,
         memory,
         memory_mask,
         encoder_states,
-        choice=None,
+        teacher_forced=None,
         sample_noise=None,
         dropout_masks=None,
         training=None,
+        choice=None,
     ):
         validation.integer_ids("decoder_input_ids", decoder_input_ids)
-        batch_size, length = ops.shape(decoder_input_ids)[0], _length(decoder_input_ids)
+        teacher_forced = validation.renamed("choice", choice, "teacher_forced", teacher_forced)
+        batch_size = ops.shape(decoder_input_ids)[0]
+        length = step_loop.sequence_length(decoder_input_ids)
         state = self.initial_state(encoder_states, batch_size)
         attention_memory = self.prepare_memory(memory, memory_mask)
         if dropout_masks is None:
             dropout_masks = self.draw_dropout_masks(batch_size, length, training)
-        if choice is None and self.parallel_teacher_forcing:
+        if teacher_forced is None and self.parallel_teacher_forcing:
             outputs = self._parallel_teacher_forced(
                 decoder_input_ids, state, attention_memory, dropout_masks
             )
             return self.output_projection(outputs)
-        return self._run_steps(
-            decoder_input_ids, choice, sample_noise, state, attention_memory, dropout_masks
+        return step_loop.run_steps(
+            self,
+            decoder_input_ids,
+            teacher_forced,
+            sample_noise,
+            state,
+            attention_memory,
+            dropout_masks,
         )
 
     def compute_output_spec(self, decoder_input_ids, *args, **kwargs):
@@ -386,42 +338,3 @@ class Decoder(keras.layers.Layer):
             "residual": self.residual,
             "seed": self.seed,
         }
-
-
-def _length(ids):
-    """The target length: static where known; a scalar tensor in a TensorFlow graph traced with
-    `(batch, None)` inputs (a `tf.data` pipeline of varying lengths); XLA then compiles one
-    program per concrete length."""
-    return ids.shape[1] if ids.shape[1] is not None else ops.shape(ids)[1]
-
-
-def _predict(logits, uniform_noise):
-    """The argmax of `logits (batch, V)`, or a sample by inverting the softmax CDF at `noise`."""
-    if uniform_noise is None:
-        return ops.cast(ops.argmax(logits, axis=-1), "int32")
-    return inverse_cdf_sample(ops.softmax(ops.cast(logits, "float32"), axis=-1), uniform_noise)
-
-
-def _known_projection(dense, outputs, logits):
-    """`dense(outputs)` whose value, `logits`, the step loop already computed (without gradient).
-
-    The forward matmul is not repeated; the gradient is the dense layer's own: `upstream @ W^T`
-    for the outputs, `outputs^T @ upstream` and the sum of `upstream` for the kernel and bias.
-    """
-    kernel = ops.cast(dense.kernel, outputs.dtype)
-    bias = ops.cast(dense.bias, outputs.dtype)
-
-    @ops.custom_gradient
-    def project(outputs, kernel, bias, logits):
-        def gradient(*args, upstream=None):
-            upstream = args[0] if upstream is None else upstream
-            return (
-                ops.matmul(upstream, ops.transpose(kernel)),
-                ops.tensordot(outputs, upstream, axes=[[0, 1], [0, 1]]),
-                ops.sum(upstream, axis=(0, 1)),
-                None,
-            )
-
-        return logits, gradient
-
-    return project(outputs, kernel, bias, ops.stop_gradient(logits))

@@ -5,7 +5,8 @@ import pytest
 from conftest import chain_inputs, chain_probabilities, chain_step
 from keras import ops
 
-from keras_seq2seq import decoding, samplers
+from keras_seq2seq import samplers
+from keras_seq2seq.samplers import token_by_token as decoding
 
 V = 8
 # From the start token the chain spells 4 5 6 and then ends, each with probability 0.9.

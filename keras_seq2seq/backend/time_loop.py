@@ -8,11 +8,9 @@ JAX uses `lax.scan` (through `keras.ops.scan`), TensorFlow a `tf.while_loop` wit
 (and eager TensorFlow) a Python loop.
 
 `weights_read_once` is the other TensorFlow-specific piece. TensorFlow reads a variable wherever
-it is used, so a layer called inside a `tf.while_loop` reads its weights at every step; the XLA
-code for the loop's gradient then ran slower, on fewer cores. Measured on a 2-core CPU: 20 steps
-of a Keras `LSTMCell(512)` and their gradient took 206 ms with 1.4 cores busy, 144 ms with 1.7
-when the weights were read once before the loop; the benchmark's training steps ran 1.2x faster.
-Decoding loops (no gradient) ran at the same speed either way, so they are left as they are.
+it is used, so a layer called inside a `tf.while_loop` reads its weights at every step, and XLA's
+code for the loop's gradient then runs slower, on fewer cores (the README's "Benchmark" has the
+figures). Decoding loops (no gradient) run at the same speed either way, so they are left alone.
 """
 
 import contextlib

@@ -11,22 +11,17 @@ serve = tf.saved_model.load("serving/").signatures["serving_default"]
 serve(tf.constant(["Open the file."]))["translations"]
 ```
 
-Run as `python -m keras_seq2seq.export translator.keras out_dir` (TensorFlow backend) to export
-a saved Translator; `Translator.export` does this in a child process under JAX and PyTorch.
+`Translator.export` calls `export_translator` under the TensorFlow backend, and runs it in a
+child process under JAX and PyTorch.
 """
 
 import contextlib
 import os
-import sys
-from typing import TYPE_CHECKING
 
 import keras
 import tensorflow as tf
 
 from keras_seq2seq import samplers
-
-if TYPE_CHECKING:
-    from keras_seq2seq.translator import Translator
 
 SIGNATURE_KEY = "serving_default"
 # Source batches are padded to a multiple of this many tokens, so that compiled searches (in
@@ -35,9 +30,9 @@ SOURCE_LENGTH_STEP = 8
 
 
 @contextlib.contextmanager
-def _without_cudnn(model: keras.Model):
+def without_cudnn(model: keras.Model):
     """Traces RNN layers without their cuDNN kernels, so a GPU export still runs on a CPU."""
-    layers = [layer for layer in model._flatten_layers() if hasattr(layer, "use_cudnn")]
+    layers = [layer for layer in model.rnn_layers if hasattr(layer, "use_cudnn")]
     saved = [layer.use_cudnn for layer in layers]
     for layer in layers:
         layer.use_cudnn = False
@@ -48,7 +43,7 @@ def _without_cudnn(model: keras.Model):
             layer.use_cudnn = value
 
 
-def check_exportable(translator: "Translator", path: str | os.PathLike) -> None:
+def check_exportable(translator: keras.layers.Layer, path: str | os.PathLike) -> None:
     """Raises unless the translator's sampler can be exported (random sampling cannot) and
     `path` is new or an empty directory (an export never mixes with other files)."""
     if isinstance(translator.sampler, samplers.Sampling):
@@ -71,7 +66,7 @@ class _Serving(tf.Module):
         self.max_source_length = translator.max_source_length
         sampler, max_length = translator.sampler, translator.max_length
         self._search = tf.function(
-            lambda ids: model._search(ids, None, sampler, max_length, 0, False),
+            lambda ids: model.search(ids, sampler, max_length),
             jit_compile=True,
         )
 
@@ -87,7 +82,7 @@ class _Serving(tf.Module):
         }
 
 
-def export_translator(translator: "Translator", path: str | os.PathLike) -> None:
+def export_translator(translator: keras.layers.Layer, path: str | os.PathLike) -> None:
     """Writes `translator` as a SavedModel with a `serving_default` signature.
 
     The signature takes `texts`, a `tf.string` batch `(batch,)`, and returns `translations`
@@ -102,18 +97,6 @@ def export_translator(translator: "Translator", path: str | os.PathLike) -> None
         )
     check_exportable(translator, path)
     module = _Serving(translator)
-    with _without_cudnn(translator.model):
+    with without_cudnn(translator.model):
         signature = module.serve.get_concrete_function()
     tf.saved_model.save(module, os.fspath(path), signatures={SIGNATURE_KEY: signature})
-
-
-def main(argv: list[str]) -> None:
-    from keras_seq2seq.translator import Translator
-
-    if len(argv) != 2:
-        raise SystemExit("usage: python -m keras_seq2seq.export TRANSLATOR.keras OUTPUT_DIR")
-    export_translator(Translator.load(argv[0]), argv[1])
-
-
-if __name__ == "__main__":
-    main(sys.argv[1:])

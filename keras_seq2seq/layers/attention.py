@@ -209,3 +209,20 @@ class LuongAttention(_Attention):
             "scale": self.scale,
             "units": self.units,
         }
+
+
+def resolve_attention(attention, dtype=None):
+    """An attention layer from None, `"luong"` (general score), `"bahdanau"` (256 units), a layer
+    or its serialized config; the named ones compute under dtype policy `dtype`."""
+    if isinstance(attention, dict):
+        attention = keras.saving.deserialize_keras_object(attention)
+    if attention is None or isinstance(attention, (BahdanauAttention, LuongAttention)):
+        return attention
+    if attention == "luong":
+        return LuongAttention(score="general", dtype=dtype)
+    if attention == "bahdanau":
+        return BahdanauAttention(units=256, dtype=dtype)
+    raise ValueError(
+        "`attention` must be None, 'luong', 'bahdanau' or an attention layer. "
+        f"Received: attention={attention!r}"
+    )

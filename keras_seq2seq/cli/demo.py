@@ -16,11 +16,13 @@ from dataclasses import asdict, dataclass
 import keras
 import numpy as np
 
-from keras_seq2seq import callbacks, dates, pipeline, plot, schedules
-from keras_seq2seq.layers import Decoder, Encoder
-from keras_seq2seq.model import Seq2Seq
-from keras_seq2seq.text import TextProcessor
-from keras_seq2seq.translator import Translator
+from keras_seq2seq import plot
+from keras_seq2seq.cli.builder import build_model
+from keras_seq2seq.cli.settings import ModelSettings
+from keras_seq2seq.data import dates, pipeline
+from keras_seq2seq.data.text import TextProcessor
+from keras_seq2seq.serving.translator import Translator
+from keras_seq2seq.training import callbacks, schedules
 
 EXAMPLES = (
     "mercredi 25 novembre 2026",
@@ -134,11 +136,10 @@ def _translator(
     source: TextProcessor, target: TextProcessor, budget: Budget, steps: int, seed: int
 ) -> Translator:
     """A character-level GRU model with Luong attention and input feeding."""
-    encoder = Encoder(source.vocabulary_size, 32, budget.units, cell="gru", seed=seed)
-    decoder = Decoder(
-        target.vocabulary_size, 16, budget.units, cell="gru", attention="luong", seed=seed
+    settings = ModelSettings(
+        cell="gru", embedding_dim=32, target_embedding_dim=16, units=budget.units, dropout=0.0
     )
-    model = Seq2Seq(encoder, decoder, seed=seed)
+    model = build_model(settings, source.vocabulary_size, target.vocabulary_size, seed=seed)
     # The learning rate decays to zero, so the last epochs settle instead of wandering.
     learning_rate = keras.optimizers.schedules.CosineDecay(3e-3, decay_steps=steps)
     model.compile(optimizer=keras.optimizers.Adam(learning_rate, clipnorm=5.0))

@@ -8,9 +8,16 @@ import tempfile
 import keras
 import numpy as np
 
-from keras_seq2seq import export, samplers, validation
+from keras_seq2seq import samplers, validation
+from keras_seq2seq.data.text import JOINER, TextProcessor
 from keras_seq2seq.model import Seq2Seq
-from keras_seq2seq.text import JOINER, TextProcessor
+from keras_seq2seq.serving import export
+
+# What `Translator.export` runs in a child process under the TensorFlow backend.
+_EXPORT_CHILD = (
+    "import sys; from keras_seq2seq import Translator; "
+    "Translator.load(sys.argv[1]).export(sys.argv[2])"
+)
 
 
 @keras.saving.register_keras_serializable(package="keras_seq2seq")
@@ -65,7 +72,7 @@ class Translator(keras.layers.Layer):
         self.max_length = validation.positive_int("max_length", max_length)
         self.built = True
         # Processors deserialized from a saved Translator get their vocabularies afterwards.
-        if source_processor._vocabulary is not None and target_processor._vocabulary is not None:
+        if source_processor.has_vocabulary and target_processor.has_vocabulary:
             self._check_vocabularies()
 
     def _check_vocabularies(self) -> None:
@@ -108,34 +115,47 @@ class Translator(keras.layers.Layer):
             )
             yield source, {name: value[: len(chunk)] for name, value in outputs.items()}
 
-    def translate(
-        self, texts: list[str], n_best: bool = False, batch_size: int = 64
-    ) -> list[str] | list[list[tuple[str, float]]]:
+    def translate(self, texts: list[str], n_best: bool = False, batch_size: int = 64) -> list[str]:
         """Translates a list of texts.
 
         Args:
             texts: the source texts.
-            n_best: return every hypothesis of the sampler (`BeamSearch(num_return=n)` gives
-                n) with its score, best first, instead of only the best text.
+            n_best: deprecated: `translate(texts, n_best=True)` is `translate_n_best(texts)`.
             batch_size: how many texts are decoded at once.
 
         Returns:
-            One string per text; with `n_best`, one list of `(text, score)` per text.
+            One string per text, the sampler's best hypothesis.
+        """
+        if n_best:
+            validation.deprecated("translate(texts, n_best=True)", "translate_n_best(texts)")
+            return self.translate_n_best(texts, batch_size=batch_size)
+        return [hypotheses[0][0] for hypotheses in self.translate_n_best(texts, batch_size)]
+
+    def translate_n_best(
+        self, texts: list[str], batch_size: int = 64
+    ) -> list[list[tuple[str, float]]]:
+        """Every hypothesis the sampler returns for each text, with its score, best first.
+
+        `BeamSearch(n_best=n)` returns n hypotheses per text; the other samplers one.
+
+        Args:
+            texts: the source texts.
+            batch_size: how many texts are decoded at once.
+
+        Returns:
+            One list of `(text, score)` per text.
         """
         results = []
         for _, outputs in self._generate(texts, batch_size=batch_size):
             token_ids, scores = outputs["token_ids"], outputs["scores"]
-            batch, num_return, length = token_ids.shape
+            batch, per_text, length = token_ids.shape
             decoded = self.target_processor.detokenize(token_ids.reshape(-1, length)).numpy()
             decoded = [text.decode("utf-8") for text in decoded]
             for row in range(batch):
-                hypotheses = decoded[row * num_return : (row + 1) * num_return]
-                if n_best:
-                    results.append(
-                        [(t, float(s)) for t, s in zip(hypotheses, scores[row], strict=True)]
-                    )
-                else:
-                    results.append(hypotheses[0])
+                hypotheses = decoded[row * per_text : (row + 1) * per_text]
+                results.append(
+                    [(t, float(s)) for t, s in zip(hypotheses, scores[row], strict=True)]
+                )
         return results
 
     def attention(self, text: str) -> dict:
@@ -212,7 +232,7 @@ class Translator(keras.layers.Layer):
         with tempfile.TemporaryDirectory() as directory:
             saved = os.path.join(directory, "translator.keras")
             self.save(saved, include_optimizer=False)
-            command = [sys.executable, "-m", "keras_seq2seq.export", saved, os.fspath(path)]
+            command = [sys.executable, "-c", _EXPORT_CHILD, saved, os.fspath(path)]
             environment = {
                 **os.environ,
                 "KERAS_BACKEND": "tensorflow",

@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 from keras import ops, tree
 
-from keras_seq2seq.decoding import NEG_INF, log_probabilities, write_at
+from keras_seq2seq.samplers.token_by_token import NEG_INF, log_probabilities, write_at
 from keras_seq2seq.special_ids import END_ID, PAD_ID, START_ID
 
 # Coverage below this counts as this, so an unattended source position costs a large but
@@ -24,13 +24,14 @@ from keras_seq2seq.special_ids import END_ID, PAD_ID, START_ID
 COVERAGE_FLOOR = 1e-10
 
 
-def length_penalty(lengths, alpha: float):
-    """GNMT's `((5 + |Y|) / 6) ** alpha` for int `lengths`, as float32."""
+def length_normalizer(lengths, alpha: float):
+    """GNMT's `lp(Y) = ((5 + |Y|) / 6) ** alpha`, the divisor of `log P(Y)`, for int `lengths`."""
     return ops.power((5.0 + ops.cast(lengths, "float32")) / 6.0, alpha)
 
 
-def coverage_penalty(coverage, source_mask, beta: float):
-    """GNMT's `beta * sum_i log(min(coverage_i, 1))` over source positions where the mask is True.
+def coverage_term(coverage, source_mask, beta: float):
+    """GNMT's `cp(Y) = beta * sum_i log(min(coverage_i, 1))` over the source positions `i` where
+    the mask is True.
 
     Args:
         coverage: `(..., S)` attention weights summed over the target steps so far.
@@ -78,9 +79,9 @@ def beam_search(
     source_mask,
     max_length: int,
     beam_width: int,
-    length_penalty_weight: float = 0.0,
-    coverage_penalty_weight: float = 0.0,
-    num_return: int = 1,
+    length_penalty: float = 0.0,
+    coverage_penalty: float = 0.0,
+    n_best: int = 1,
     min_length: int = 0,
     return_attention: bool = False,
 ) -> dict:
@@ -94,22 +95,22 @@ def beam_search(
         source_mask: bool `(batch, S)`; a row with no true entry decodes to an empty output.
         max_length: the most tokens per hypothesis.
         beam_width: hypotheses kept per row.
-        length_penalty_weight: GNMT's alpha.
-        coverage_penalty_weight: GNMT's beta.
-        num_return: how many of the best hypotheses to return, at most `beam_width`.
+        length_penalty: GNMT's alpha, the exponent of `length_normalizer`.
+        coverage_penalty: GNMT's beta, the weight of `coverage_term`.
+        n_best: how many of the best hypotheses to return, at most `beam_width`.
         min_length: the end token is not chosen before this many tokens.
         return_attention: also return the attention weights along each returned hypothesis.
 
     Returns:
-        A dict, best first: `token_ids (batch, num_return, max_length)` int32, padding after the
-        end token; `lengths (batch, num_return)`, tokens including the end token; `scores
-        (batch, num_return)` float32; with `return_attention`, `attention (batch, num_return,
+        A dict, best first: `token_ids (batch, n_best, max_length)` int32, padding after the
+        end token; `lengths (batch, n_best)`, tokens including the end token; `scores
+        (batch, n_best)` float32; with `return_attention`, `attention (batch, n_best,
         max_length, S)`.
     """
     # Dynamic sizes: a traced function may see `(None, None)` sources.
     batch_size, source_length = ops.shape(source_mask)
     width = beam_width
-    use_coverage = coverage_penalty_weight != 0.0
+    use_coverage = coverage_penalty != 0.0
     state = tree.map_structure(lambda x: _tile(x, width), state)
     memory = tree.map_structure(lambda x: _tile(x, width), memory)
     beam_mask = ops.expand_dims(ops.cast(source_mask, "bool"), 1)
@@ -118,7 +119,7 @@ def beam_search(
     # Only beam 0 is live at the start, so the first step does not pick one token `width` times.
     first = ops.concatenate([ops.zeros((1,), "float32"), ops.full((width - 1,), NEG_INF)], axis=0)
     log_p = ops.broadcast_to(ops.expand_dims(first, 0), (batch_size, width))
-    scores = log_p / length_penalty(0, length_penalty_weight)
+    scores = log_p / length_normalizer(0, length_penalty)
     finished = ops.broadcast_to(empty, (batch_size, width))
     lengths = ops.zeros((batch_size, width), dtype="int32")
     coverage = ops.zeros((batch_size, width, source_length), dtype="float32")
@@ -143,7 +144,7 @@ def beam_search(
         log_probs = ops.where(ops.expand_dims(finished, -1), frozen, log_probs)
         total = ops.expand_dims(log_p, -1) + log_probs
         grown = lengths + ops.cast(ops.logical_not(finished), "int32")
-        candidate_scores = total / ops.expand_dims(length_penalty(grown, length_penalty_weight), -1)
+        candidate_scores = total / ops.expand_dims(length_normalizer(grown, length_penalty), -1)
         if weights is None and (use_coverage or return_attention):
             raise ValueError(
                 "The coverage penalty and `return_attention` need attention weights, and "
@@ -154,7 +155,7 @@ def beam_search(
             weights = ops.where(ops.expand_dims(finished, -1), 0.0, weights)
         if use_coverage:
             coverage = coverage + weights
-            penalty = coverage_penalty(coverage, beam_mask, coverage_penalty_weight)
+            penalty = coverage_term(coverage, beam_mask, coverage_penalty)
             candidate_scores = candidate_scores + ops.expand_dims(penalty, -1)
 
         flat_scores = ops.reshape(candidate_scores, (batch_size, width * vocabulary_size))
@@ -187,16 +188,16 @@ def beam_search(
     outputs = ops.while_loop(cond, body, loop_vars, maximum_iterations=max_length)
     _, _, _, scores, lengths, _, _, (step_ids, parents, step_attention), _ = outputs
 
-    beams = backtrack(parents)[:, :, :num_return]
+    beams = backtrack(parents)[:, :, :n_best]
     token_ids = ops.transpose(ops.take_along_axis(step_ids, beams, axis=2), (1, 2, 0))
-    lengths = lengths[:, :num_return]
+    lengths = lengths[:, :n_best]
     # Only a hypothesis's own tokens count: a beam that never held a real hypothesis (an empty
     # source, or more beams than possible outputs) has length 0 and its ids become padding.
     inside = ops.arange(max_length, dtype="int32") < ops.expand_dims(lengths, -1)
     result = {
         "token_ids": ops.where(inside, token_ids, PAD_ID),
         "lengths": lengths,
-        "scores": scores[:, :num_return],
+        "scores": scores[:, :n_best],
     }
     if return_attention:
         attention = ops.take_along_axis(step_attention, ops.expand_dims(beams, -1), axis=2)

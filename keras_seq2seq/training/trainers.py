@@ -1,15 +1,16 @@
 """The scheduled-sampling `train_step`, one class per backend, chosen at import time.
 
 Only the gradient mechanics differ per backend, as in Keras's own trainers. The math lives in the
-model: `draw_choice` (the teacher/model choice matrix from the current ratio and the model's seed
-generator) and `call(..., choice=...)`. Each step reports the ratio it used as
-`teacher_forcing_ratio` in the logs.
+model: `draw_teacher_forcing` (the ratio and the bool `(batch, T)` matrix of positions fed the
+true previous token, from the model's seed generator), `branch_on_teacher_forcing` (the fast
+path for a batch taught entirely by teacher forcing) and `call(..., teacher_forced=...)`. Each
+step reports the ratio it used as `teacher_forcing_ratio` in the logs.
 """
 
 import keras
 from keras import tree
 
-from keras_seq2seq.losses import MaskedCrossEntropy, token_weights
+from keras_seq2seq.training.losses import MaskedCrossEntropy, token_weights
 
 
 def _batch_size(x):
@@ -40,13 +41,13 @@ class TensorFlowTrainer:
         import tensorflow as tf
 
         x, y, sample_weight = keras.utils.unpack_x_y_sample_weight(data)
-        ratio, choice = self.draw_choice(x)
+        ratio, teacher_forced = self.draw_teacher_forcing(x)
         weights = self.trainable_weights
         share = _replica_token_share(y, sample_weight, self.loss)
 
-        def forward_and_gradients(path_choice):
+        def forward_and_gradients(path):
             with tf.GradientTape() as tape:
-                y_pred = self.forward(x, training=True, choice=path_choice, shortcut=False)
+                y_pred = self(x, training=True, teacher_forced=path)
                 loss = share * self._compute_loss(
                     x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=True
                 )
@@ -55,16 +56,11 @@ class TensorFlowTrainer:
             # Both branches must return dense gradients (embeddings give IndexedSlices in one).
             return loss, y_pred, [None if g is None else tf.convert_to_tensor(g) for g in gradients]
 
-        if self.decoder.parallel_teacher_forcing:
-            # The teacher-forcing shortcut is taken here rather than inside the model: XLA cannot
-            # compile the gradient of a loop inside a conditional, so each branch takes its own.
-            loss, y_pred, gradients = tf.cond(
-                tf.reduce_all(choice),
-                lambda: forward_and_gradients(None),
-                lambda: forward_and_gradients(choice),
-            )
-        else:
-            loss, y_pred, gradients = forward_and_gradients(choice)
+        # Each branch holds its own gradient: XLA cannot compile the gradient of a loop inside a
+        # conditional.
+        loss, y_pred, gradients = self.branch_on_teacher_forcing(
+            teacher_forced, forward_and_gradients
+        )
         # Keras divides the loss by the replica count under tf.distribute; undo it for logs.
         replicas = tf.distribute.get_strategy().num_replicas_in_sync
         self._loss_tracker.update_state(loss * replicas, sample_weight=_batch_size(x))
@@ -83,12 +79,22 @@ class JaxTrainer:
         x, y, sample_weight = keras.utils.unpack_x_y_sample_weight(data)
         mapping = list(zip(self.non_trainable_variables, non_trainable, strict=True))
         with keras.StatelessScope(state_mapping=mapping) as scope:
-            ratio, choice = self.draw_choice(x)
+            ratio, teacher_forced = self.draw_teacher_forcing(x)
         non_trainable = [scope.get_current_value(v) for v in self.non_trainable_variables]
 
         def loss_fn(trainable, non_trainable, metrics_variables):
-            y_pred, non_trainable, losses = self.stateless_call(
-                trainable, non_trainable, x, return_losses=True, training=True, choice=choice
+            # The draws inside the forward pass return their new seeds through `stateless_call`,
+            # so they may sit inside the branch.
+            y_pred, non_trainable, losses = self.branch_on_teacher_forcing(
+                teacher_forced,
+                lambda path: self.stateless_call(
+                    trainable,
+                    non_trainable,
+                    x,
+                    return_losses=True,
+                    training=True,
+                    teacher_forced=path,
+                ),
             )
             if losses:
                 self._losses_override = losses
@@ -132,8 +138,10 @@ class TorchTrainer:
 
         x, y, sample_weight = keras.utils.unpack_x_y_sample_weight(data)
         with torch.no_grad():
-            ratio, choice = self.draw_choice(x)
-        y_pred = self(x, training=True, choice=choice)
+            ratio, teacher_forced = self.draw_teacher_forcing(x)
+        y_pred = self.branch_on_teacher_forcing(
+            teacher_forced, lambda path: self(x, training=True, teacher_forced=path)
+        )
         self.zero_grad()
         loss = self._compute_loss(
             x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=True

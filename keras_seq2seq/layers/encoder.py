@@ -3,7 +3,9 @@
 import keras
 from keras import ops
 
-from keras_seq2seq import cells, validation
+from keras_seq2seq import validation
+from keras_seq2seq.backend import fused_rnn
+from keras_seq2seq.layers import cells
 from keras_seq2seq.special_ids import PAD_ID
 
 
@@ -138,7 +140,7 @@ class Encoder(keras.layers.Layer):
         x = self.dropout_layer(self.embedding(source_ids), training=training)
         states = []
         for index, layer in enumerate(self.rnn_layers):
-            outputs, *layer_states = cells.run_masked(layer, x, mask, training)
+            outputs, *layer_states = fused_rnn.run_masked(layer, x, mask, training)
             if self.bidirectional:
                 half = len(layer_states) // 2
                 layer_states = [

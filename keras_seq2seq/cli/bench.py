@@ -1,0 +1,140 @@
+"""Training and decoding throughput on the standard benchmark shape, for the active backend.
+
+    KERAS_BACKEND=jax python -m keras_seq2seq.bench [--reps 10] [--part all] [--json out.json]
+        [--dtype-policy mixed_bfloat16]
+
+Shape (the same as the reference peer's `tfa_seq2seq_bench.py`): vocabulary 8000/8000, embedding
+256, one LSTM layer of 512 in the encoder and the decoder, Luong general attention with input
+feeding (attentional vector 512), batch 64, source and target length 20, random ids, float32.
+Prints target tokens per second of `train_on_batch` for teacher forcing (ratio 1.0) and for
+scheduled sampling at ratio 0.5 (argmax predictions), and sentences per second of `generate`
+(20 output tokens, random weights) for greedy search and for beam search of width 5 with length
+penalty 0.6, with the time of the first (compiling) call of each. `--dtype-policy` runs it all
+under a Keras dtype policy (float32 by default).
+"""
+
+import argparse
+import json
+import time
+
+import keras
+import numpy as np
+
+from keras_seq2seq import samplers
+from keras_seq2seq.cli.builder import build_model
+from keras_seq2seq.cli.settings import ModelSettings
+from keras_seq2seq.model import Seq2Seq
+
+VOCAB, EMBED, UNITS, BATCH, SOURCE_LEN, TARGET_LEN = 8000, 256, 512, 64, 20, 20
+STANDARD = ModelSettings(
+    cell="lstm",
+    embedding_dim=EMBED,
+    units=UNITS,
+    attention="luong",
+    input_feeding=True,
+    dropout=0.0,
+)
+
+
+def standard_model(seed: int = 0) -> Seq2Seq:
+    """The benchmark's model: one LSTM layer each side, Luong general attention, input feeding."""
+    return build_model(STANDARD, VOCAB, VOCAB, seed=seed)
+
+
+def standard_batch(seed: int = 0) -> tuple[tuple[np.ndarray, np.ndarray], np.ndarray]:
+    """Random ids in the benchmark shape (no padding), with a start token up front."""
+    rng = np.random.default_rng(seed)
+    source = rng.integers(4, VOCAB, (BATCH, SOURCE_LEN)).astype("int32")
+    target = rng.integers(4, VOCAB, (BATCH, TARGET_LEN + 1)).astype("int32")
+    target[:, 0] = 1
+    return (source, target[:, :-1]), target[:, 1:]
+
+
+def seconds_per_call(fn, reps: int) -> float:
+    """The mean wall time of `fn` over `reps` calls, after two warm-up calls (compilation)."""
+    fn()
+    fn()
+    start = time.perf_counter()
+    for _ in range(reps):
+        fn()
+    return (time.perf_counter() - start) / reps
+
+
+def train_throughput(reps: int) -> dict:
+    model = standard_model()
+    model.compile(optimizer=keras.optimizers.Adam())
+    x, y = standard_batch()
+    results = {}
+    for name, ratio in (("teacher_forcing", 1.0), ("scheduled_sampling", 0.5)):
+        model.teacher_forcing_ratio.assign(ratio)
+        seconds = seconds_per_call(lambda: model.train_on_batch(x, y), reps)
+        results[f"train_{name}_tokens_per_s"] = BATCH * TARGET_LEN / seconds
+    return results
+
+
+def decode_throughput(reps: int) -> dict:
+    model = standard_model()
+    (source, _), _ = standard_batch()
+    results = {}
+    for name, sampler in (
+        ("greedy", samplers.Greedy()),
+        ("beam5", samplers.BeamSearch(5, length_penalty=0.6)),
+    ):
+
+        def decode(sampler=sampler):
+            return model.generate(source, sampler=sampler, max_length=TARGET_LEN)
+
+        start = time.perf_counter()
+        decode()
+        results[f"{name}_first_call_s"] = time.perf_counter() - start
+        results[f"{name}_sentences_per_s"] = BATCH / seconds_per_call(decode, reps)
+    return results
+
+
+def device_name() -> str:
+    """`"gpu"` when the active backend computes on a GPU, else `"cpu"`."""
+    backend = keras.backend.backend()
+    if backend == "jax":
+        import jax
+
+        return jax.default_backend()
+    if backend == "torch":
+        import torch
+
+        return "gpu" if torch.cuda.is_available() else "cpu"
+    import tensorflow as tf
+
+    return "gpu" if tf.config.list_logical_devices("GPU") else "cpu"
+
+
+def main(argv: list[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--reps", type=int, default=10, help="timed calls per figure")
+    parser.add_argument("--part", choices=("all", "train", "decode"), default="all")
+    parser.add_argument("--json", help="also write the figures to this file")
+    parser.add_argument(
+        "--dtype-policy",
+        default="float32",
+        help="a Keras dtype policy for the models, e.g. mixed_bfloat16",
+    )
+    args = parser.parse_args(argv)
+    keras.mixed_precision.set_dtype_policy(args.dtype_policy)
+    results = {
+        "backend": keras.backend.backend(),
+        "keras": keras.__version__,
+        "dtype_policy": args.dtype_policy,
+        "device": device_name(),
+    }
+    if args.part in ("all", "train"):
+        results.update(train_throughput(args.reps))
+    if args.part in ("all", "decode"):
+        results.update(decode_throughput(args.reps))
+    print(json.dumps(results, indent=1))
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(results, f, indent=1)
+    return results
+
+
+if __name__ == "__main__":
+    main()

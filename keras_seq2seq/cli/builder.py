@@ -1,0 +1,110 @@
+"""From settings to objects: the one model builder of the command line, the demo and the bench."""
+
+from collections.abc import Iterable
+
+import keras
+
+from keras_seq2seq import samplers
+from keras_seq2seq.cli.settings import (
+    DataSettings,
+    DecodingSettings,
+    ModelSettings,
+    TrainingSettings,
+)
+from keras_seq2seq.data.text import TextProcessor
+from keras_seq2seq.layers.decoder import Decoder
+from keras_seq2seq.layers.encoder import Encoder
+from keras_seq2seq.model import Seq2Seq
+from keras_seq2seq.training import schedules
+from keras_seq2seq.training.losses import MaskedCrossEntropy
+
+# Each schedule's one parameter (`schedule_value`) and its default.
+SCHEDULE_DEFAULTS = {
+    "constant": 0.9,
+    "linear": 1e-4,
+    "exponential": 0.9999,
+    "inverse_sigmoid": 1000.0,
+}
+
+
+def build_model(
+    settings: ModelSettings, source_vocabulary_size: int, target_vocabulary_size: int, seed=None
+) -> Seq2Seq:
+    """An uncompiled `Seq2Seq` of the given architecture; `seed` seeds every draw it makes.
+
+    A bidirectional encoder's states reach the decoder through a dense bridge; otherwise they
+    are copied.
+    """
+    encoder = Encoder(
+        source_vocabulary_size,
+        settings.embedding_dim,
+        settings.units,
+        cell=settings.cell,
+        num_layers=settings.layers,
+        bidirectional=settings.bidirectional,
+        dropout=settings.dropout,
+        reverse_source=settings.reverse_source,
+        seed=seed,
+    )
+    decoder = Decoder(
+        target_vocabulary_size,
+        settings.target_embedding_dim or settings.embedding_dim,
+        settings.units,
+        cell=settings.cell,
+        num_layers=settings.layers,
+        attention=None if settings.attention == "none" else settings.attention,
+        input_feeding=settings.input_feeding,
+        bridge="dense" if settings.bidirectional else "copy",
+        dropout=settings.dropout,
+        seed=seed,
+    )
+    return Seq2Seq(encoder, decoder, seed=seed)
+
+
+def compile_for_training(model: Seq2Seq, settings: TrainingSettings) -> Seq2Seq:
+    """Compiles `model` with Adam (gradient norm clipped to 5) and the masked loss."""
+    model.compile(
+        optimizer=keras.optimizers.Adam(settings.learning_rate, clipnorm=5.0),
+        loss=MaskedCrossEntropy(label_smoothing=settings.label_smoothing),
+    )
+    return model
+
+
+def build_schedule(settings: TrainingSettings) -> schedules.Schedule | None:
+    """The teacher-forcing schedule of the settings, or None for `schedule="none"`."""
+    if settings.schedule == "none":
+        return None
+    value = settings.schedule_value
+    if value is None:
+        value = SCHEDULE_DEFAULTS[settings.schedule]
+    if settings.schedule == "constant":
+        return schedules.Constant(value)
+    if settings.schedule == "linear":
+        return schedules.Linear(1.0, slope=value, floor=settings.schedule_floor)
+    if settings.schedule == "exponential":
+        return schedules.Exponential(value)
+    return schedules.InverseSigmoid(value)
+
+
+def build_sampler(settings: DecodingSettings) -> samplers.Sampler:
+    """Greedy search for `beam_width=1`, else beam search with the length penalty."""
+    if settings.beam_width == 1:
+        return samplers.Greedy()
+    return samplers.BeamSearch(settings.beam_width, length_penalty=settings.length_penalty)
+
+
+def adapt_processors(
+    settings: DataSettings, pairs: Iterable[tuple[str, str]]
+) -> tuple[TextProcessor, TextProcessor]:
+    """Source and target `TextProcessor`s with vocabularies learned from `pairs`."""
+    pairs = list(pairs)
+    processors = []
+    for side, (name, level) in enumerate(
+        (("source", settings.source_level), ("target", settings.target_level))
+    ):
+        processor = TextProcessor(
+            level, settings.vocabulary_size, case_fold=settings.case_fold, name=name
+        )
+        processor.adapt(pair[side] for pair in pairs)
+        processors.append(processor)
+    return processors[0], processors[1]

@@ -1,0 +1,174 @@
+"""The `keras-seq2seq` subcommands: demo, train, evaluate, translate, export.
+
+Each takes settings or plain values, not parsed flags; `keras_seq2seq.cli.main` parses the
+command line and calls them.
+"""
+
+import io
+import json
+import os
+import sys
+from collections.abc import Iterable
+
+import keras
+import numpy as np
+
+from keras_seq2seq.cli import builder
+from keras_seq2seq.cli.run_directory import TRANSLATOR_FILE, RunDirectory
+from keras_seq2seq.cli.settings import DecodingSettings, RunSettings
+from keras_seq2seq.data import pipeline
+from keras_seq2seq.serving.translator import Translator
+from keras_seq2seq.training import callbacks
+
+
+def train(run: RunSettings, run_dir: str) -> str:
+    """Trains (or resumes) a run; returns the path of the best `translator.keras`.
+
+    The run's settings are stored in `config.json` once its data and model are built; running
+    the same command again resumes the run, and different settings raise an error listing them.
+    """
+    directory = RunDirectory(run_dir)
+    if directory.finished:
+        print(f"{run_dir} is a finished run; its model is {directory.translator_path}")
+        return directory.translator_path
+    if directory.check_settings(run):
+        print(f"Resuming the run in {run_dir}.")
+    data, training = run.data, run.training
+    keras.utils.set_random_seed(training.seed)
+    processors = directory.load_processors(copy_from=data.processors_from)
+    if processors is None:
+        processors = builder.adapt_processors(data, pipeline.read_tsv(data.train))
+        directory.save_processors(processors)
+    source, target = processors
+    model = builder.build_model(
+        run.model, source.vocabulary_size, target.vocabulary_size, seed=training.seed
+    )
+    translator = Translator(
+        source,
+        target,
+        builder.compile_for_training(model, training),
+        sampler=builder.build_sampler(run.decoding),
+        max_source_length=data.max_source_length,
+        max_length=run.decoding.max_output_length or data.max_target_length,
+    )
+    lengths = {
+        "max_source_length": data.max_source_length,
+        "max_target_length": data.max_target_length,
+        "too_long": data.too_long,
+    }
+    train_data = pipeline.text_pairs_dataset(
+        data.train, source, target, training.batch_size, seed=training.seed, **lengths
+    )
+    valid_data = None
+    if data.valid:
+        valid_data = pipeline.text_pairs_dataset(
+            data.valid, source, target, training.batch_size, shuffle=False, **lengths
+        )
+    directory.store_settings(run)
+    monitor = "val_loss" if valid_data is not None else "loss"
+    fit_callbacks = directory.callbacks(translator, monitor, training.time_budget)
+    schedule = builder.build_schedule(training)
+    if schedule is not None:
+        fit_callbacks.append(callbacks.TeacherForcingSchedule(schedule))
+    history = model.fit(
+        train_data, validation_data=valid_data, epochs=training.epochs, callbacks=fit_callbacks
+    )
+    directory.finish(history)
+    print(f"Run finished: {run_dir}. Best model: {directory.translator_path}")
+    return directory.translator_path
+
+
+def load_translator(model: str, decoding: DecodingSettings) -> Translator:
+    """The Translator of a run directory or `.keras` file, with the decoding settings given
+    (those left None keep what was saved)."""
+    path = model
+    if os.path.isdir(path) and os.path.exists(os.path.join(path, TRANSLATOR_FILE)):
+        path = os.path.join(path, TRANSLATOR_FILE)
+    translator = Translator.load(path)
+    if decoding.beam_width is not None:
+        translator.sampler = builder.build_sampler(decoding)
+    if decoding.max_output_length is not None:
+        translator.max_length = decoding.max_output_length
+    return translator
+
+
+def evaluate(
+    translator: Translator, tsv: str, batch_size: int = 64, output: str | None = None
+) -> dict:
+    """Scores the translations of a TSV file's sources against its targets; prints the scores.
+
+    Args:
+        translator: the `Translator` to score.
+        tsv: `source<TAB>target` pairs.
+        batch_size: texts decoded at once.
+        output: also write the translations to this file, one per line.
+
+    Returns:
+        `pairs`, `bleu` and `chrf` (sacreBLEU, default 13a tokenization), `exact_match` (against
+        references normalized like the outputs) and `sampler`.
+    """
+    import sacrebleu
+
+    pairs = pipeline.read_tsv(tsv)
+    if not pairs:
+        raise ValueError(f"{tsv!r} holds no pairs to evaluate.")
+    sources, references = [p[0] for p in pairs], [p[1] for p in pairs]
+    # Outputs are normalized text (Unicode form, spaces, case folding if trained so); exact match
+    # compares them with references normalized the same way. BLEU and chrF use raw references.
+    normalized = [
+        t.decode("utf-8") for t in translator.target_processor.normalize(references).numpy()
+    ]
+    hypotheses = translator.translate(sources, batch_size=batch_size)
+    if output:
+        with open(output, "w", encoding="utf-8") as file:
+            file.writelines(h + "\n" for h in hypotheses)
+    scores = {
+        "pairs": len(pairs),
+        "bleu": sacrebleu.corpus_bleu(hypotheses, [references]).score,
+        "chrf": sacrebleu.corpus_chrf(hypotheses, [references]).score,
+        "exact_match": float(
+            np.mean([h == r for h, r in zip(hypotheses, normalized, strict=True)])
+        ),
+        "sampler": repr(translator.sampler),
+    }
+    print(json.dumps(scores))
+    return scores
+
+
+def translate(translator: Translator, input_path: str | None = None, batch_size: int = 64) -> None:
+    """Translates a file or stdin (UTF-8, one text per line), printing one line per line."""
+    if input_path:
+        if not os.path.isfile(input_path):
+            raise FileNotFoundError(f"No such input file: {input_path!r}")
+        with open(input_path, encoding="utf-8", errors="replace") as file:
+            _translate_lines(translator, file, batch_size)
+    elif hasattr(sys.stdin, "buffer"):
+        stdin = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
+        try:
+            _translate_lines(translator, stdin, batch_size)
+        finally:
+            stdin.detach()  # leaves the process's stdin open
+    else:  # stdin replaced by a text stream (a notebook, a test)
+        _translate_lines(translator, sys.stdin, batch_size)
+
+
+def _translate_lines(translator: Translator, lines: Iterable[str], batch_size: int) -> None:
+    batch = []
+    for line in lines:  # a text file iterates on "\n" only: outputs stay aligned with inputs
+        batch.append(line.rstrip("\r\n"))
+        if len(batch) == batch_size:
+            _print_translations(translator, batch)
+            batch = []
+    _print_translations(translator, batch)
+
+
+def _print_translations(translator: Translator, texts: list[str]) -> None:
+    for text in translator.translate(texts, batch_size=max(len(texts), 1)):
+        print(text)
+    sys.stdout.flush()
+
+
+def export(translator: Translator, output: str) -> None:
+    """Writes the Translator as a SavedModel to the new directory `output`."""
+    translator.export(output)
+    print(f"SavedModel written to {output}")

@@ -1,0 +1,213 @@
+"""The command line's flags, and the settings they make.
+
+Flag defaults come from the settings dataclasses, so `--help` and `config.json` agree.
+"""
+
+import argparse
+import dataclasses
+import warnings
+
+from keras_seq2seq.cli import settings
+from keras_seq2seq.cli.run_directory import TRANSLATOR_FILE
+
+_FORMATTER = argparse.ArgumentDefaultsHelpFormatter
+
+
+def _default(part: type, name: str):
+    return next(f.default for f in dataclasses.fields(part) if f.name == name)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The `keras-seq2seq` parser: demo, train, evaluate, translate, export."""
+    parser = argparse.ArgumentParser(
+        prog="keras-seq2seq",
+        description="Train, evaluate and serve RNN sequence-to-sequence models on TSV data "
+        "(one `source<TAB>target` pair per line). Set KERAS_BACKEND to pick the backend.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    demo = commands.add_parser(
+        "demo",
+        help="train, evaluate, plot and export a date-normalization model (about 5 minutes)",
+        description="Trains an attention model to rewrite dates written the way 24 locales "
+        "write them as ISO dates, then reports held-out exact match, plots the attention and "
+        "the training curves, exports a SavedModel and translates through it.",
+        formatter_class=_FORMATTER,
+    )
+    demo.add_argument(
+        "--run-dir", help="a new directory for the artifacts (default: runs/demo-<time>)"
+    )
+    demo.add_argument(
+        "--quick",
+        action="store_true",
+        help="a smoke test: little data, one small epoch (the model learns little)",
+    )
+    demo.add_argument("--seed", type=int, default=0)
+    _add_train_flags(
+        commands.add_parser(
+            "train",
+            help="train a model on a TSV file into a run directory (rerun it to resume)",
+            description="Trains a Translator. The run directory gets config.json, the text "
+            "processors, log.csv, and translator.keras (the best model so far by validation "
+            "loss, or training loss without --valid). Running the same command again after an "
+            "interruption resumes from the last finished epoch.",
+            formatter_class=_FORMATTER,
+        )
+    )
+    evaluate = commands.add_parser(
+        "evaluate", formatter_class=_FORMATTER, help="BLEU, chrF and exact match on a TSV file"
+    )
+    _add_model_flag(evaluate)
+    evaluate.add_argument("--tsv", required=True, help="pairs to score against, a TSV file")
+    evaluate.add_argument("--output", help="also write the translations here, one per line")
+    _add_decoding_flags(evaluate)
+    translate = commands.add_parser(
+        "translate", formatter_class=_FORMATTER, help="translate lines from stdin or a file"
+    )
+    _add_model_flag(translate)
+    translate.add_argument("--input", help="a text file, one source per line (default stdin)")
+    _add_decoding_flags(translate)
+    export = commands.add_parser(
+        "export", formatter_class=_FORMATTER, help="write a SavedModel for TensorFlow Serving"
+    )
+    _add_model_flag(export)
+    export.add_argument("--output", required=True, help="the SavedModel directory")
+    _add_decoding_flags(export)
+    return parser
+
+
+def _add_train_flags(train: argparse.ArgumentParser) -> None:
+    data_part, model_part = settings.DataSettings, settings.ModelSettings
+    data = train.add_argument_group("data")
+    data.add_argument("--train", required=True, help="training pairs, a TSV file")
+    data.add_argument("--valid", help="validation pairs, a TSV file (picks the best epoch)")
+    data.add_argument("--run-dir", required=True, help="where everything is written")
+    for side in ("source", "target"):
+        data.add_argument(
+            f"--{side}-level",
+            choices=settings.LEVELS,
+            default=_default(data_part, f"{side}_level"),
+        )
+    data.add_argument(
+        "--vocabulary-size",
+        type=int,
+        default=_default(data_part, "vocabulary_size"),
+        help="per language",
+    )
+    data.add_argument("--case-fold", action="store_true", help="fold case before tokenizing")
+    data.add_argument(
+        "--processors-from",
+        help="reuse the text processors of another run directory instead of learning them",
+    )
+    for side in ("source", "target"):
+        name = f"max_{side}_length"
+        data.add_argument(
+            f"--max-{side}-length", type=int, default=_default(data_part, name), help="in tokens"
+        )
+    data.add_argument(
+        "--too-long", choices=settings.TOO_LONG, default=_default(data_part, "too_long")
+    )
+    model = train.add_argument_group("model")
+    model.add_argument("--cell", choices=tuple(settings.RNN_LAYERS), default="lstm")
+    model.add_argument(
+        "--layers", type=int, default=1, help="RNN layers in each of encoder/decoder"
+    )
+    model.add_argument("--embedding-dim", type=int, default=_default(model_part, "embedding_dim"))
+    model.add_argument("--target-embedding-dim", type=int, help="default: --embedding-dim")
+    model.add_argument("--units", type=int, default=_default(model_part, "units"))
+    model.add_argument("--bidirectional", action="store_true", help="bidirectional encoder")
+    model.add_argument("--reverse-source", action="store_true", help="Sutskever's trick")
+    model.add_argument("--attention", choices=settings.ATTENTIONS, default="luong")
+    model.add_argument("--no-input-feeding", action="store_true")
+    model.add_argument("--dropout", type=float, default=_default(model_part, "dropout"))
+    fitting = train.add_argument_group("training")
+    for name in ("batch_size", "epochs", "learning_rate", "label_smoothing"):
+        default = _default(settings.TrainingSettings, name)
+        fitting.add_argument(f"--{name.replace('_', '-')}", type=type(default), default=default)
+    fitting.add_argument(
+        "--schedule",
+        choices=settings.SCHEDULES,
+        default="none",
+        help="scheduled sampling: how the teacher-forcing ratio falls per step (none: always 1)",
+    )
+    fitting.add_argument(
+        "--schedule-value",
+        type=float,
+        default=None,
+        help="the ratio (constant, default 0.9), slope per step (linear, 1e-4) or k "
+        "(exponential, 0.9999; inverse_sigmoid, 1000)",
+    )
+    fitting.add_argument("--schedule-floor", type=float, default=0.5, help="linear's floor")
+    fitting.add_argument(
+        "--time-budget",
+        type=float,
+        default=0.0,
+        help="stop after this many minutes of training (per invocation; a run stopped by it "
+        "counts as finished); 0: no limit",
+    )
+    fitting.add_argument("--seed", type=int, default=0)
+    _add_decoding_flags(train, for_train=True)
+
+
+def _add_model_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--model", required=True, help=f"a run directory or a saved {TRANSLATOR_FILE} file"
+    )
+
+
+def _add_decoding_flags(parser: argparse.ArgumentParser, for_train: bool = False) -> None:
+    group = parser.add_argument_group("decoding")
+    group.add_argument(
+        "--beam-width",
+        type=int,
+        default=_default(settings.DecodingSettings, "beam_width") if for_train else None,
+        help="1: greedy; more: beam search" + ("" if for_train else " (default: as saved)"),
+    )
+    group.add_argument("--length-penalty", type=float, default=0.6, help="beam search alpha")
+    group.add_argument(
+        "--max-output-length",
+        type=int,
+        default=None,
+        help="most output tokens, the end token included (default: "
+        + ("--max-target-length)" if for_train else "as saved)"),
+    )
+    group.add_argument(
+        "--max-length", type=int, default=None, help="deprecated: use --max-output-length"
+    )
+    if not for_train:
+        group.add_argument("--batch-size", type=int, default=64, help="texts per batch")
+
+
+def decoding_settings(args: argparse.Namespace) -> settings.DecodingSettings:
+    """The decoding flags as settings (`--max-length` is the deprecated `--max-output-length`)."""
+    max_output_length = args.max_output_length
+    if args.max_length is not None:
+        warnings.warn(
+            "--max-length is deprecated and will be removed in keras-seq2seq 0.3; use "
+            "--max-output-length.",
+            FutureWarning,
+            stacklevel=2,
+        )
+        if max_output_length is not None:
+            raise ValueError("--max-length is the deprecated --max-output-length; pass only one.")
+        max_output_length = args.max_length
+    return settings.DecodingSettings(
+        beam_width=args.beam_width,
+        length_penalty=args.length_penalty,
+        max_output_length=max_output_length,
+    )
+
+
+def run_settings(args: argparse.Namespace) -> settings.RunSettings:
+    """The `train` flags as `RunSettings` (validated)."""
+    values = vars(args)
+
+    def part(cls, **overrides):
+        names = [f.name for f in dataclasses.fields(cls) if f.name not in overrides]
+        return cls(**{name: values[name] for name in names}, **overrides)
+
+    return settings.RunSettings(
+        data=part(settings.DataSettings),
+        model=part(settings.ModelSettings, input_feeding=not args.no_input_feeding),
+        training=part(settings.TrainingSettings),
+        decoding=decoding_settings(args),
+    )

@@ -1,0 +1,247 @@
+"""The settings of a training run: typed, validated, and what a run directory's `config.json` holds.
+
+`RunSettings` groups four parts: `DataSettings` (files, text processing, length limits),
+`ModelSettings` (the architecture, which `builder.build_model` turns into a `Seq2Seq`),
+`TrainingSettings` (optimization and scheduled sampling) and `DecodingSettings` (the search the
+trained `Translator` uses). `config.json` is `RunSettings.to_dict()`, with a format version;
+`from_dict` also reads the flat files of keras-seq2seq 0.1 (version 1).
+"""
+
+import dataclasses
+from typing import Any
+
+from keras_seq2seq import validation
+from keras_seq2seq.data.pipeline import TOO_LONG
+from keras_seq2seq.data.text import LEVELS
+from keras_seq2seq.layers.cells import RNN_LAYERS
+
+VERSION = 2
+ATTENTIONS = ("luong", "bahdanau", "none")
+SCHEDULES = ("none", "constant", "linear", "exponential", "inverse_sigmoid")
+
+
+@dataclasses.dataclass(frozen=True)
+class DataSettings:
+    """Training data and text processing.
+
+    Args:
+        train: the training pairs, a `source<TAB>target` TSV file.
+        valid: the validation pairs (they pick the best epoch), or None.
+        source_level, target_level: the `TextProcessor` level of each side.
+        vocabulary_size: the most tokens per side.
+        case_fold: fold case before tokenizing.
+        processors_from: a run directory whose text processors are reused, or None.
+        max_source_length: the most source tokens.
+        max_target_length: the most target tokens, the end token included.
+        too_long: `"truncate"` or `"drop"` pairs beyond the limits.
+    """
+
+    train: str
+    valid: str | None = None
+    source_level: str = "subword"
+    target_level: str = "subword"
+    vocabulary_size: int = 8000
+    case_fold: bool = False
+    processors_from: str | None = None
+    max_source_length: int = 100
+    max_target_length: int = 100
+    too_long: str = "truncate"
+
+    def __post_init__(self):
+        validation.one_of("source_level", self.source_level, LEVELS)
+        validation.one_of("target_level", self.target_level, LEVELS)
+        validation.positive_int("vocabulary_size", self.vocabulary_size)
+        validation.positive_int("max_source_length", self.max_source_length)
+        validation.positive_int("max_target_length", self.max_target_length)
+        validation.one_of("too_long", self.too_long, TOO_LONG)
+
+
+@dataclasses.dataclass(frozen=True)
+class ModelSettings:
+    """The architecture: an encoder and a decoder of the same cell kind and depth.
+
+    Args:
+        cell: `"lstm"`, `"gru"` or `"simple_rnn"`.
+        layers: RNN layers in each of the encoder and decoder.
+        embedding_dim: the width of the source embeddings (and of the target ones, unless
+            `target_embedding_dim` is given).
+        target_embedding_dim: the width of the target embeddings, or None.
+        units: the width of each RNN layer.
+        bidirectional: a bidirectional encoder (the decoder then starts from a dense bridge).
+        reverse_source: reverse each source (Sutskever et al. 2014).
+        attention: `"luong"`, `"bahdanau"` or `"none"`.
+        input_feeding: feed the previous attentional vector into the next decoder step.
+        dropout: the dropout rate of the encoder and the decoder.
+    """
+
+    cell: str = "lstm"
+    layers: int = 1
+    embedding_dim: int = 256
+    target_embedding_dim: int | None = None
+    units: int = 512
+    bidirectional: bool = False
+    reverse_source: bool = False
+    attention: str = "luong"
+    input_feeding: bool = True
+    dropout: float = 0.2
+
+    def __post_init__(self):
+        validation.one_of("cell", self.cell, tuple(RNN_LAYERS))
+        validation.positive_int("layers", self.layers)
+        validation.positive_int("embedding_dim", self.embedding_dim)
+        if self.target_embedding_dim is not None:
+            validation.positive_int("target_embedding_dim", self.target_embedding_dim)
+        validation.positive_int("units", self.units)
+        validation.one_of("attention", self.attention, ATTENTIONS)
+        validation.unit_interval("dropout", self.dropout, include_one=False)
+
+
+@dataclasses.dataclass(frozen=True)
+class TrainingSettings:
+    """Optimization and scheduled sampling.
+
+    Args:
+        batch_size: pairs per batch.
+        epochs: passes over the training data.
+        learning_rate: Adam's learning rate, above 0.
+        label_smoothing: in [0, 1).
+        schedule: how the teacher-forcing ratio falls: `"none"` (always 1), `"constant"`,
+            `"linear"`, `"exponential"` or `"inverse_sigmoid"`.
+        schedule_value: the schedule's parameter, or None for its default (see
+            `builder.build_schedule`).
+        schedule_floor: the linear schedule's floor.
+        time_budget: minutes of training per invocation, 0 for no limit.
+        seed: the seed of the weights, the shuffling and every draw.
+    """
+
+    batch_size: int = 64
+    epochs: int = 10
+    learning_rate: float = 1e-3
+    label_smoothing: float = 0.1
+    schedule: str = "none"
+    schedule_value: float | None = None
+    schedule_floor: float = 0.5
+    time_budget: float = 0.0
+    seed: int = 0
+
+    def __post_init__(self):
+        validation.positive_int("batch_size", self.batch_size)
+        validation.positive_int("epochs", self.epochs)
+        validation.number("learning_rate", self.learning_rate, 0.0, exclusive=True)
+        validation.unit_interval("label_smoothing", self.label_smoothing, include_one=False)
+        validation.one_of("schedule", self.schedule, SCHEDULES)
+        if self.schedule_value is not None:
+            validation.number("schedule_value", self.schedule_value)
+        validation.unit_interval("schedule_floor", self.schedule_floor)
+        validation.number("time_budget", self.time_budget, 0.0)
+        validation.non_negative_int("seed", self.seed)
+
+
+@dataclasses.dataclass(frozen=True)
+class DecodingSettings:
+    """The search of a `Translator`.
+
+    Args:
+        beam_width: 1 for greedy search, more for beam search; None keeps the saved search.
+        length_penalty: beam search's alpha, at least 0.
+        max_output_length: the most tokens per translation, the end token included; None keeps
+            the saved value (in training: `max_target_length`).
+    """
+
+    beam_width: int | None = 4
+    length_penalty: float = 0.6
+    max_output_length: int | None = None
+
+    def __post_init__(self):
+        if self.beam_width is not None:
+            validation.positive_int("beam_width", self.beam_width)
+        validation.number("length_penalty", self.length_penalty, 0.0)
+        if self.max_output_length is not None:
+            validation.positive_int("max_output_length", self.max_output_length)
+
+
+PARTS = {
+    "data": DataSettings,
+    "model": ModelSettings,
+    "training": TrainingSettings,
+    "decoding": DecodingSettings,
+}
+# Keys of a 0.1 `config.json` (the flags' names) that are spelled differently now.
+_VERSION_1_RENAMES = {"max_length": "max_output_length"}
+
+
+@dataclasses.dataclass(frozen=True)
+class RunSettings:
+    """Everything a training run is made from; `config.json` stores `to_dict()`."""
+
+    data: DataSettings
+    model: ModelSettings = ModelSettings()
+    training: TrainingSettings = TrainingSettings()
+    decoding: DecodingSettings = DecodingSettings()
+
+    def to_dict(self) -> dict:
+        return {
+            "version": VERSION,
+            **{name: dataclasses.asdict(getattr(self, name)) for name in PARTS},
+        }
+
+    @classmethod
+    def from_dict(cls, config: dict, source: str = "config.json") -> "RunSettings":
+        """Settings from `to_dict()` output, or from a 0.1 file (flat, no version).
+
+        Args:
+            config: the parsed JSON.
+            source: the file's name for error messages.
+        """
+        if not isinstance(config, dict):
+            raise ValueError(f"{source} must hold a JSON object. Received: {config!r:.80}")
+        version = config.get("version", 1)
+        if version == 1:
+            config = _from_version_1(config)
+        elif version != VERSION:
+            raise ValueError(
+                f"{source} has format version {version!r}; this keras-seq2seq reads versions "
+                f"1 and {VERSION}."
+            )
+        unknown = sorted(set(config) - {"version", *PARTS})
+        if unknown:
+            raise ValueError(f"{source} has unknown sections {unknown}.")
+        parts = {}
+        for name, part in PARTS.items():
+            values = config.get(name, {})
+            known = {field.name for field in dataclasses.fields(part)}
+            if not isinstance(values, dict) or set(values) - known:
+                extra = sorted(set(values) - known) if isinstance(values, dict) else values
+                raise ValueError(f"{source}: section {name!r} has unknown settings {extra}.")
+            try:
+                parts[name] = part(**values)
+            except TypeError as error:  # a required setting is missing
+                raise ValueError(f"{source}: section {name!r}: {error}") from None
+        return cls(**parts)
+
+    def differences(self, other: "RunSettings") -> list[str]:
+        """`"name: mine -> other's"` for each setting that differs, by setting name."""
+        mine, theirs = _flat(self), _flat(other)
+        return [f"{k}: {mine[k]!r} -> {theirs[k]!r}" for k in mine if mine[k] != theirs[k]]
+
+
+def _flat(settings: RunSettings) -> dict[str, Any]:
+    return {
+        field.name: getattr(getattr(settings, name), field.name)
+        for name, part in PARTS.items()
+        for field in dataclasses.fields(part)
+    }
+
+
+def _from_version_1(config: dict) -> dict:
+    """A 0.1 `config.json` (the parsed flags, flat) as a version 2 dict."""
+    flat = {_VERSION_1_RENAMES.get(key, key): value for key, value in config.items()}
+    if "no_input_feeding" in flat:
+        flat["input_feeding"] = not flat.pop("no_input_feeding")
+    converted = {"version": VERSION}
+    for name, part in PARTS.items():
+        names = {field.name for field in dataclasses.fields(part)}
+        converted[name] = {key: flat.pop(key) for key in list(flat) if key in names}
+    if flat:
+        raise ValueError(f"config.json (version 1) has unknown settings {sorted(flat)}.")
+    return converted

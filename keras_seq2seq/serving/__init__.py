@@ -1,0 +1,1 @@
+"""Serving: `Translator` (strings in, strings out) and its SavedModel export."""

@@ -1,0 +1,127 @@
+"""Run settings: validation, the versioned `config.json` format, 0.1 files, and what they build."""
+
+import dataclasses
+import json
+
+import pytest
+
+from keras_seq2seq import samplers, schedules
+from keras_seq2seq.cli import builder, parser
+from keras_seq2seq.cli.run_directory import RunDirectory
+from keras_seq2seq.cli.settings import (
+    DataSettings,
+    DecodingSettings,
+    ModelSettings,
+    RunSettings,
+    TrainingSettings,
+)
+
+# A `config.json` as keras-seq2seq 0.1 wrote it: the parsed flags, flat.
+VERSION_1 = {
+    "train": "train.tsv", "valid": None, "source_level": "subword", "target_level": "word",
+    "vocabulary_size": 8000, "case_fold": False, "processors_from": None,
+    "max_source_length": 100, "max_target_length": 80, "too_long": "truncate", "cell": "gru",
+    "layers": 2, "embedding_dim": 256, "units": 512, "bidirectional": True,
+    "reverse_source": False, "attention": "bahdanau", "no_input_feeding": True, "dropout": 0.2,
+    "batch_size": 64, "epochs": 10, "learning_rate": 0.001, "label_smoothing": 0.1,
+    "schedule": "linear", "schedule_value": None, "schedule_floor": 0.5, "time_budget": 0.0,
+    "seed": 0, "beam_width": 4, "length_penalty": 0.6, "max_length": 60,
+}  # fmt: skip
+
+
+def _settings(**training) -> RunSettings:
+    return RunSettings(data=DataSettings(train="train.tsv"), training=TrainingSettings(**training))
+
+
+def test_to_dict_and_back():
+    settings = _settings(epochs=3, schedule="exponential", schedule_value=0.999)
+    stored = json.loads(json.dumps(settings.to_dict()))
+    assert stored["version"] == 2 and stored["training"]["epochs"] == 3
+    assert RunSettings.from_dict(stored) == settings
+
+
+def test_a_0_1_config_reads_as_the_same_settings():
+    settings = RunSettings.from_dict(VERSION_1)
+    assert settings.model.input_feeding is False and settings.model.cell == "gru"
+    assert settings.decoding.max_output_length == 60
+    assert settings.data.max_target_length == 80 and settings.training.schedule == "linear"
+    flags = parser.build_parser().parse_args(
+        ["train", "--train", "train.tsv", "--target-level", "word", "--max-target-length", "80",
+         "--cell", "gru", "--layers", "2", "--bidirectional", "--attention", "bahdanau",
+         "--no-input-feeding", "--schedule", "linear", "--max-output-length", "60",
+         "--run-dir", "r"]
+    )  # fmt: skip
+    assert parser.run_settings(flags) == settings
+
+
+def test_differences_name_each_setting():
+    assert _settings(epochs=3).differences(_settings(epochs=4, seed=1)) == [
+        "epochs: 3 -> 4",
+        "seed: 0 -> 1",
+    ]
+
+
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (lambda: TrainingSettings(learning_rate=-1.0), "learning_rate=-1.0"),
+        (lambda: TrainingSettings(epochs=0), "epochs=0"),
+        (lambda: TrainingSettings(schedule="cosine"), "schedule='cosine'"),
+        (lambda: ModelSettings(units=0), "units=0"),
+        (lambda: ModelSettings(dropout=1.0), "dropout=1.0"),
+        (lambda: DataSettings(train="t", too_long="wrap"), "too_long='wrap'"),
+        (lambda: DecodingSettings(beam_width=0), "beam_width=0"),
+        (lambda: RunSettings.from_dict({"version": 9}), "format version 9"),
+        (lambda: RunSettings.from_dict({**VERSION_1, "colour": 1}), r"\['colour'\]"),
+        (lambda: RunSettings.from_dict({"version": 2, "data": {}}), "'data'"),
+        (lambda: RunSettings.from_dict([1]), "JSON object"),
+    ],
+)
+def test_bad_settings_name_the_value(make, message):
+    with pytest.raises(ValueError, match=message):
+        make()
+
+
+def test_a_garbled_config_names_its_file(tmp_path):
+    (tmp_path / "config.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(ValueError, match="config.json is not valid JSON"):
+        RunDirectory(str(tmp_path)).check_settings(_settings())
+
+
+def test_deprecated_max_length_flag():
+    flags = parser.build_parser()
+    args = flags.parse_args(["translate", "--model", "m", "--max-length", "12"])
+    with pytest.warns(FutureWarning, match="--max-output-length"):
+        assert parser.decoding_settings(args).max_output_length == 12
+    both = flags.parse_args(["translate", "--model", "m", "--max-length", "1",
+                             "--max-output-length", "2"])  # fmt: skip
+    with pytest.warns(FutureWarning), pytest.raises(ValueError, match="pass only one"):
+        parser.decoding_settings(both)
+
+
+def test_builder_follows_the_settings():
+    model = builder.build_model(
+        ModelSettings(cell="gru", layers=2, bidirectional=True, target_embedding_dim=8,
+                      attention="none", input_feeding=False, dropout=0.0),
+        30, 40, seed=3,
+    )  # fmt: skip
+    assert model.encoder.bidirectional and model.encoder.num_layers == 2
+    assert model.decoder.bridge == "dense" and model.decoder.attention is None
+    assert (model.decoder.embedding_dim, model.decoder.vocabulary_size) == (8, 40)
+    assert model.seed == 3 and model.decoder.seed == 3
+    assert isinstance(builder.build_sampler(DecodingSettings(beam_width=1)), samplers.Greedy)
+    beam = builder.build_sampler(DecodingSettings(beam_width=3, length_penalty=0.2))
+    assert (beam.beam_width, beam.length_penalty) == (3, 0.2)
+    assert builder.build_schedule(TrainingSettings()) is None
+    linear = builder.build_schedule(TrainingSettings(schedule="linear", schedule_floor=0.25))
+    assert isinstance(linear, schedules.Linear) and linear.get_config()["floor"] == 0.25
+
+
+def test_every_setting_has_a_flag():
+    args = vars(parser.build_parser().parse_args(["train", "--train", "t", "--run-dir", "r"]))
+    parts = (DataSettings, ModelSettings, TrainingSettings)
+    names = {field.name for part in parts for field in dataclasses.fields(part)}
+    assert names - set(args) == {"input_feeding"}  # spelled --no-input-feeding
+    defaults = parser.run_settings(parser.build_parser().parse_args(
+        ["train", "--train", "t", "--run-dir", "r"]))  # fmt: skip
+    assert defaults == RunSettings(data=DataSettings(train="t"))
