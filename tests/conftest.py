@@ -9,6 +9,9 @@ from keras_seq2seq import distribute
 from keras_seq2seq.layers import Decoder, Encoder
 from keras_seq2seq.model import Seq2Seq
 
+# The shared asserts in helpers.py get pytest's detailed failure messages, as in the test modules.
+pytest.register_assert_rewrite("helpers")
+
 # Two CPU devices for the data-parallel tests; they must exist before the backend computes.
 if keras.backend.backend() != "torch":
     distribute.split_cpu(2)

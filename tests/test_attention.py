@@ -1,6 +1,6 @@
-import keras
 import numpy as np
 import pytest
+from helpers import assert_config_round_trip, assert_rejected
 from keras import ops
 
 from keras_seq2seq.layers.attention import BahdanauAttention, LuongAttention, masked_softmax
@@ -102,16 +102,13 @@ def test_empty_source_gives_zero_weights_not_nan():
 
 @pytest.mark.parametrize("make", LAYERS)
 def test_config_round_trip(make):
-    layer = make()
-    restored = keras.saving.deserialize_keras_object(keras.saving.serialize_keras_object(layer))
-    assert restored.get_config() == layer.get_config()
+    assert_config_round_trip(make())
 
 
 def test_bad_arguments():
-    with pytest.raises(ValueError, match="score='cosine'"):
-        LuongAttention("cosine")
-    with pytest.raises(ValueError, match="units=0"):
-        BahdanauAttention(units=0)
+    assert_rejected(lambda: LuongAttention("cosine"), "score='cosine'")
+    assert_rejected(lambda: BahdanauAttention(units=0), "units=0")
     query, memory, _ = _inputs(width=8)
-    with pytest.raises(ValueError, match="query_dim=4, memory_dim=8"):
-        LuongAttention("dot")(query[..., :4], memory)
+    assert_rejected(
+        lambda: LuongAttention("dot")(query[..., :4], memory), "query_dim=4, memory_dim=8"
+    )

@@ -1,8 +1,8 @@
 """Training callbacks: the time budget (the teacher-forcing schedule is tested with the model)."""
 
 import keras
-import pytest
 from conftest import random_batch, tiny_model
+from helpers import assert_rejected
 
 from keras_seq2seq.callbacks import TimeBudget
 
@@ -18,5 +18,4 @@ def test_time_budget_stops_after_the_batch_that_crossed_it():
 
 
 def test_time_budget_must_be_positive():
-    with pytest.raises(ValueError, match="seconds=0"):
-        TimeBudget(0)
+    assert_rejected(lambda: TimeBudget(0), "seconds=0")

@@ -2,6 +2,7 @@
 
 import keras
 import pytest
+from helpers import assert_rejected
 
 from keras_seq2seq.layers import cells
 
@@ -18,5 +19,4 @@ def test_make_rnn_keeps_jax_lstm_in_low_precision_off_cudnn(policy):
 def test_state_structure_per_cell():
     assert cells.state_structure("lstm", 8, 2) == [[8, 8], [8, 8]]
     assert cells.state_structure("gru", 8, 1) == [[8]]
-    with pytest.raises(ValueError, match="cell"):
-        cells.check_cell("transformer")
+    assert_rejected(lambda: cells.check_cell("transformer"), "cell")

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from helpers import assert_rejected
 
 from keras_seq2seq import datasets
 
@@ -37,7 +38,5 @@ def test_spelled_digits_pairs():
     "task", [datasets.reverse_digits, datasets.copy_digits, datasets.spelled_digits]
 )
 def test_bad_arguments(task):
-    with pytest.raises(ValueError, match="num_samples"):
-        task(0)
-    with pytest.raises(ValueError, match="min_length=5, max_length=3"):
-        task(10, min_length=5, max_length=3)
+    assert_rejected(lambda: task(0), "num_samples")
+    assert_rejected(lambda: task(10, min_length=5, max_length=3), "min_length=5, max_length=3")

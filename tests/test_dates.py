@@ -5,6 +5,7 @@ import itertools
 
 import pytest
 from babel.dates import format_date
+from helpers import assert_rejected
 
 from keras_seq2seq import dates
 
@@ -66,11 +67,7 @@ def test_no_source_names_two_dates():
 
 
 def test_bad_arguments():
-    with pytest.raises(ValueError, match="num_samples=0"):
-        dates.date_pairs(0)
-    with pytest.raises(ValueError, match="split='dev'"):
-        dates.date_pairs(5, split="dev")
-    with pytest.raises(ValueError, match="locales=()"):
-        dates.date_pairs(5, locales=())
-    with pytest.raises(ValueError, match="test_fraction=1"):
-        dates.date_pairs(5, test_fraction=1)
+    assert_rejected(lambda: dates.date_pairs(0), "num_samples=0")
+    assert_rejected(lambda: dates.date_pairs(5, split="dev"), "split='dev'")
+    assert_rejected(lambda: dates.date_pairs(5, locales=()), "locales=()")
+    assert_rejected(lambda: dates.date_pairs(5, test_fraction=1), "test_fraction=1")

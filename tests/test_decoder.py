@@ -3,6 +3,7 @@ import itertools
 import keras
 import numpy as np
 import pytest
+from helpers import assert_config_round_trip, assert_rejected
 from keras import ops
 
 from keras_seq2seq.layers.attention import BahdanauAttention, LuongAttention
@@ -63,8 +64,10 @@ def test_dense_bridge_joins_a_bidirectional_encoder_of_other_width():
 def test_copy_bridge_rejects_mismatched_states():
     encoder = Encoder(20, 8, 6, bidirectional=True)
     memory, mask, states = _encoded(encoder)
-    with pytest.raises(ValueError, match="bridge='copy'.*\\[\\[6, 6\\]\\].*\\[\\[12, 12\\]\\]"):
-        _decoder()(TARGET, memory, mask, states)
+    assert_rejected(
+        lambda: _decoder()(TARGET, memory, mask, states),
+        "bridge='copy'.*\\[\\[6, 6\\]\\].*\\[\\[12, 12\\]\\]",
+    )
 
 
 def test_without_attention_equals_a_plain_lstm():
@@ -181,8 +184,7 @@ def test_config_round_trip_with_attention_layer():
         residual=True,
         seed=4,
     )
-    restored = keras.saving.deserialize_keras_object(keras.saving.serialize_keras_object(decoder))
-    assert restored.get_config() == decoder.get_config()
+    restored = assert_config_round_trip(decoder)
     assert isinstance(restored.attention, BahdanauAttention) and restored.attention.normalize
 
 
@@ -199,13 +201,11 @@ def test_config_round_trip_with_attention_layer():
 )
 def test_bad_arguments(kwargs, message):
     kwargs.setdefault("vocabulary_size", 10)
-    with pytest.raises(ValueError, match=message):
-        Decoder(**kwargs)
+    assert_rejected(lambda: Decoder(**kwargs), message)
 
 
 def test_other_attention_layers_are_rejected():
-    with pytest.raises(ValueError, match="attention=<Attention"):
-        Decoder(10, attention=keras.layers.Attention())
+    assert_rejected(lambda: Decoder(10, attention=keras.layers.Attention()), "attention=<Attention")
 
 
 def test_string_attention_shortcuts():

@@ -1,8 +1,8 @@
 import itertools
 
-import keras
 import numpy as np
 import pytest
+from helpers import assert_config_round_trip, assert_rejected
 from keras import ops
 
 from keras_seq2seq.layers.encoder import Encoder, reverse_within_length
@@ -107,8 +107,7 @@ def test_config_round_trip():
         residual=True,
         reverse_source=True,
     )
-    restored = keras.saving.deserialize_keras_object(keras.saving.serialize_keras_object(encoder))
-    assert restored.get_config() == encoder.get_config()
+    assert_config_round_trip(encoder)
 
 
 @pytest.mark.parametrize(
@@ -122,8 +121,7 @@ def test_config_round_trip():
     ],
 )
 def test_bad_arguments(kwargs, message):
-    with pytest.raises(ValueError, match=message):
-        Encoder(10, **kwargs)
+    assert_rejected(lambda: Encoder(10, **kwargs), message)
 
 
 def test_numpy_integers_are_accepted_as_sizes():
@@ -132,5 +130,4 @@ def test_numpy_integers_are_accepted_as_sizes():
 
 
 def test_float_ids_are_rejected():
-    with pytest.raises(ValueError, match="source_ids.*float"):
-        Encoder(10, 4, 4)(IDS.astype("float32"))
+    assert_rejected(lambda: Encoder(10, 4, 4)(IDS.astype("float32")), "source_ids.*float")

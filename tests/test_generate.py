@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 from conftest import random_batch, tiny_model
+from helpers import assert_rejected
 from keras import ops
 
 from keras_seq2seq import samplers
@@ -119,21 +120,21 @@ def test_sampling_is_reproducible_for_a_seed():
     ],
 )
 def test_bad_arguments(kwargs, message):
-    with pytest.raises(ValueError, match=message):
-        tiny_model().generate(_source(), **kwargs)
+    assert_rejected(lambda: tiny_model().generate(_source(), **kwargs), message)
 
 
 def test_bad_source_and_attention_requests():
     model = tiny_model()
-    with pytest.raises(ValueError, match="shape"):
-        model.generate(np.ones((2, 3, 1), "int32"))
-    with pytest.raises(ValueError, match="source_ids"):
-        model.generate(np.ones((2, 3), "float32"))
+    assert_rejected(lambda: model.generate(np.ones((2, 3, 1), "int32")), "shape")
+    assert_rejected(lambda: model.generate(np.ones((2, 3), "float32")), "source_ids")
     plain = tiny_model(attention=None, input_feeding=False)
-    with pytest.raises(ValueError, match="return_attention=True"):
-        plain.generate(_source(), return_attention=True)
-    with pytest.raises(ValueError, match="coverage"):
-        plain.generate(_source(), sampler=samplers.BeamSearch(2, coverage_penalty=0.1))
+    assert_rejected(
+        lambda: plain.generate(_source(), return_attention=True), "return_attention=True"
+    )
+    assert_rejected(
+        lambda: plain.generate(_source(), sampler=samplers.BeamSearch(2, coverage_penalty=0.1)),
+        "coverage",
+    )
     assert plain.generate(_source(), sampler=samplers.BeamSearch(2))["token_ids"].shape == (
         5,
         1,

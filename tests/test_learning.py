@@ -6,6 +6,7 @@ import runpy
 
 import numpy as np
 import pytest
+from helpers import assert_rejected
 from keras import ops
 
 from keras_seq2seq import datasets, samplers
@@ -49,5 +50,4 @@ def test_reverse_digits_data():
         assert 2 <= len(digits) <= 5 and np.all((digits >= 4) & (digits < 14))
         np.testing.assert_array_equal(label[: len(digits) + 1], [*digits[::-1], 2])
         np.testing.assert_array_equal(d[: len(digits) + 1], [1, *digits[::-1]])
-    with pytest.raises(ValueError, match="min_length=6, max_length=5"):
-        datasets.reverse_digits(5, 6, 5)
+    assert_rejected(lambda: datasets.reverse_digits(5, 6, 5), "min_length=6, max_length=5")

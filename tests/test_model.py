@@ -2,6 +2,7 @@ import keras
 import numpy as np
 import pytest
 from conftest import random_batch, tiny_model
+from helpers import assert_rejected
 from keras import ops
 
 from keras_seq2seq import data
@@ -129,15 +130,15 @@ def test_schedule_callback_per_epoch():
 
 
 def test_schedule_callback_rejects_bad_arguments():
-    with pytest.raises(ValueError, match="per='step'"):
-        TeacherForcingSchedule(Constant(0.5), per="step")
-    with pytest.raises(ValueError, match="schedule=0.5"):
-        TeacherForcingSchedule(0.5)
+    assert_rejected(lambda: TeacherForcingSchedule(Constant(0.5), per="step"), "per='step'")
+    assert_rejected(lambda: TeacherForcingSchedule(0.5), "schedule=0.5")
     model = tiny_model()
     model.compile(optimizer="adam")
     x, y = random_batch(batch=4)
-    with pytest.raises(ValueError, match="returned 1.5 at index 0"):
-        model.fit(x, y, verbose=0, callbacks=[TeacherForcingSchedule(lambda i: 1.5)])
+    assert_rejected(
+        lambda: model.fit(x, y, verbose=0, callbacks=[TeacherForcingSchedule(lambda i: 1.5)]),
+        "returned 1.5 at index 0",
+    )
 
 
 def test_save_and_load_round_trip(tmp_path):
@@ -181,27 +182,28 @@ def test_bad_data_is_rejected(make_x, make_y, message):
     model = tiny_model()
     model.compile(optimizer="adam")
     x, y = random_batch(batch=4, pad=False)
-    with pytest.raises(ValueError, match=message):
-        model.fit(make_x(x), y if make_y is None else make_y(y), verbose=0)
+    assert_rejected(
+        lambda: model.fit(make_x(x), y if make_y is None else make_y(y), verbose=0), message
+    )
 
 
 def test_bad_arguments():
-    with pytest.raises(ValueError, match="teacher_forcing_ratio=1.5"):
-        tiny_model().__class__(
+    assert_rejected(
+        lambda: tiny_model().__class__(
             tiny_model().encoder, tiny_model().decoder, teacher_forcing_ratio=1.5
-        )
-    with pytest.raises(ValueError, match="prediction='beam'"):
-        model = tiny_model()
-        Seq2Seq(model.encoder, model.decoder, prediction="beam")
-    with pytest.raises(ValueError, match="encoder=None"):
-        Seq2Seq(None, tiny_model().decoder)
-    with pytest.raises(ValueError, match="inputs must be"):
-        tiny_model()(np.ones((2, 3), "int32"))
+        ),
+        "teacher_forcing_ratio=1.5",
+    )
+    model = tiny_model()
+    assert_rejected(
+        lambda: Seq2Seq(model.encoder, model.decoder, prediction="beam"), "prediction='beam'"
+    )
+    assert_rejected(lambda: Seq2Seq(None, tiny_model().decoder), "encoder=None")
+    assert_rejected(lambda: tiny_model()(np.ones((2, 3), "int32")), "inputs must be")
 
 
 def test_add_start_and_end():
     decoder_inputs, labels = data.add_start_and_end([[7, 8], [9]], length=4)
     np.testing.assert_array_equal(decoder_inputs, [[1, 7, 8, 0], [1, 9, 0, 0]])
     np.testing.assert_array_equal(labels, [[7, 8, 2, 0], [9, 2, 0, 0]])
-    with pytest.raises(ValueError, match="`length` 2"):
-        data.add_start_and_end([[7, 8]], length=2)
+    assert_rejected(lambda: data.add_start_and_end([[7, 8]], length=2), "`length` 2")

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 from conftest import random_batch, tiny_model
+from helpers import assert_rejected
 
 from keras_seq2seq import datasets, pipeline
 from keras_seq2seq.data.text import TextProcessor
@@ -126,24 +127,30 @@ def test_tsv_and_tf_data_inputs_match_a_list(tmp_path, processors):
 def test_tsv_errors_name_the_file_and_line(tmp_path):
     path = tmp_path / "bad.tsv"
     path.write_text("a\tb\nno tab here\n", encoding="utf-8")
-    with pytest.raises(ValueError, match=r"bad.tsv:2: .*no tab"):
-        pipeline.read_tsv(path)
+    assert_rejected(lambda: pipeline.read_tsv(path), r"bad.tsv:2: .*no tab")
     with pytest.raises(FileNotFoundError, match="missing.tsv"):
         pipeline.read_tsv(tmp_path / "missing.tsv")
 
 
 def test_bad_arguments(processors):
     source, target = processors
-    with pytest.raises(ValueError, match="too_long"):
-        pipeline.text_pairs_dataset(PAIRS, source, target, too_long="wrap")
-    with pytest.raises(ValueError, match="batch_size"):
-        pipeline.text_pairs_dataset(PAIRS, source, target, batch_size=0)
-    with pytest.raises(ValueError, match="max_source_length"):
-        pipeline.text_pairs_dataset(PAIRS, source, target, max_source_length=0)
-    with pytest.raises(ValueError, match="max_target_length=1"):
-        pipeline.text_pairs_dataset(PAIRS, source, target, max_target_length=1)
+    assert_rejected(
+        lambda: pipeline.text_pairs_dataset(PAIRS, source, target, too_long="wrap"), "too_long"
+    )
+    assert_rejected(
+        lambda: pipeline.text_pairs_dataset(PAIRS, source, target, batch_size=0), "batch_size"
+    )
+    assert_rejected(
+        lambda: pipeline.text_pairs_dataset(PAIRS, source, target, max_source_length=0),
+        "max_source_length",
+    )
+    assert_rejected(
+        lambda: pipeline.text_pairs_dataset(PAIRS, source, target, max_target_length=1),
+        "max_target_length=1",
+    )
     for bad in (["ab"], [("a", "b", "c")], [("a", 1)]):
-        with pytest.raises(ValueError, match=r"\(source, target\) string pairs. Received"):
-            pipeline.text_pairs_dataset(bad, source, target)
-    with pytest.raises(ValueError, match="no pairs"):
-        pipeline.text_pairs_dataset([], source, target)
+        assert_rejected(
+            lambda bad=bad: pipeline.text_pairs_dataset(bad, source, target),
+            r"\(source, target\) string pairs. Received",
+        )
+    assert_rejected(lambda: pipeline.text_pairs_dataset([], source, target), "no pairs")

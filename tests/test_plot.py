@@ -1,7 +1,7 @@
 """Plots: files written, axes as documented, mismatched inputs rejected."""
 
 import numpy as np
-import pytest
+from helpers import assert_rejected
 
 from keras_seq2seq import plot
 
@@ -25,8 +25,10 @@ def test_attention_heatmap(tmp_path):
 
 
 def test_attention_heatmap_rejects_mismatched_shapes():
-    with pytest.raises(ValueError, match=r"\(2, 4\). Received: weights.shape=\(3, 4\)"):
-        plot.attention_heatmap(["a", "b", "c", "d"], ["x", "y"], np.ones((3, 4)))
+    assert_rejected(
+        lambda: plot.attention_heatmap(["a", "b", "c", "d"], ["x", "y"], np.ones((3, 4))),
+        r"\(2, 4\). Received: weights.shape=\(3, 4\)",
+    )
 
 
 def test_training_history_puts_the_ratio_on_a_second_axis(tmp_path):
@@ -50,10 +52,10 @@ def test_training_history_puts_the_ratio_on_a_second_axis(tmp_path):
 
 
 def test_training_history_rejects_missing_metrics():
-    with pytest.raises(ValueError, match=r"\['accuracy'\]. It holds: \['loss'\]"):
-        plot.training_history({"loss": [1.0]})
-    with pytest.raises(ValueError, match="History or a dict"):
-        plot.training_history([1.0, 0.5])
+    assert_rejected(
+        lambda: plot.training_history({"loss": [1.0]}), r"\['accuracy'\]. It holds: \['loss'\]"
+    )
+    assert_rejected(lambda: plot.training_history([1.0, 0.5]), "History or a dict")
 
 
 def test_accuracy_by_length(tmp_path):
@@ -67,7 +69,8 @@ def test_accuracy_by_length(tmp_path):
 
 
 def test_accuracy_by_length_rejects_bad_results():
-    with pytest.raises(ValueError, match="at least one"):
-        plot.accuracy_by_length({})
-    with pytest.raises(ValueError, match=r"results\['x'\].*3 lengths, 2 accuracies"):
-        plot.accuracy_by_length({"x": ([1, 2, 3], [0.5, 0.4])})
+    assert_rejected(lambda: plot.accuracy_by_length({}), "at least one")
+    assert_rejected(
+        lambda: plot.accuracy_by_length({"x": ([1, 2, 3], [0.5, 0.4])}),
+        r"results\['x'\].*3 lengths, 2 accuracies",
+    )

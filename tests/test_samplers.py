@@ -3,6 +3,7 @@
 import keras
 import numpy as np
 import pytest
+from helpers import assert_config_round_trip, assert_rejected
 from keras import ops
 
 from keras_seq2seq import samplers
@@ -16,10 +17,8 @@ ALL = [
 
 @pytest.mark.parametrize("sampler", ALL, ids=repr)
 def test_serialization_round_trip(sampler):
-    config = keras.saving.serialize_keras_object(sampler)
-    restored = keras.saving.deserialize_keras_object(config)
-    assert type(restored) is type(sampler) and restored.get_config() == sampler.get_config()
-    assert repr(samplers.get(config)) == repr(sampler)
+    assert_config_round_trip(sampler)
+    assert repr(samplers.get(keras.saving.serialize_keras_object(sampler))) == repr(sampler)
     assert samplers.get(sampler) is sampler
 
 
@@ -28,8 +27,7 @@ def test_get_by_name_and_default():
     assert isinstance(samplers.get("greedy"), samplers.Greedy)
     assert isinstance(samplers.get("sampling"), samplers.Sampling)
     assert samplers.get("beam_search").beam_width == 5
-    with pytest.raises(ValueError, match="sampler='beam'"):
-        samplers.get("beam")
+    assert_rejected(lambda: samplers.get("beam"), "sampler='beam'")
 
 
 @pytest.mark.parametrize(
@@ -47,8 +45,7 @@ def test_get_by_name_and_default():
     ],
 )
 def test_bad_arguments(make, message):
-    with pytest.raises(ValueError, match=message):
-        make()
+    assert_rejected(make, message)
 
 
 def test_sampling_noise_is_reproducible_for_a_seed():

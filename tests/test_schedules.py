@@ -1,5 +1,5 @@
-import keras
 import pytest
+from helpers import assert_config_round_trip, assert_rejected
 
 from keras_seq2seq import schedules
 
@@ -33,9 +33,7 @@ def test_inverse_sigmoid_does_not_overflow():
     ],
 )
 def test_serialization_round_trip(schedule):
-    restored = keras.saving.deserialize_keras_object(keras.saving.serialize_keras_object(schedule))
-    assert type(restored) is type(schedule)
-    assert restored.get_config() == schedule.get_config()
+    restored = assert_config_round_trip(schedule)
     assert [restored(i) for i in range(0, 200, 17)] == [schedule(i) for i in range(0, 200, 17)]
 
 
@@ -56,10 +54,8 @@ def test_serialization_round_trip(schedule):
     ],
 )
 def test_bad_arguments_name_the_value(make, message):
-    with pytest.raises(ValueError, match=message):
-        make()
+    assert_rejected(make, message)
 
 
 def test_negative_index_is_rejected():
-    with pytest.raises(ValueError, match="index=-1"):
-        schedules.Constant(0.5)(-1)
+    assert_rejected(lambda: schedules.Constant(0.5)(-1), "index=-1")

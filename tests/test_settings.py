@@ -4,6 +4,7 @@ import dataclasses
 import json
 
 import pytest
+from helpers import assert_rejected
 
 from keras_seq2seq import samplers, schedules
 from keras_seq2seq.cli import builder, parser
@@ -78,8 +79,7 @@ def test_differences_name_each_setting():
     ],
 )
 def test_bad_settings_name_the_value(make, message):
-    with pytest.raises(ValueError, match=message):
-        make()
+    assert_rejected(make, message)
 
 
 def test_a_garbled_config_names_its_file(tmp_path):

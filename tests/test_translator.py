@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from helpers import assert_rejected
 
 from keras_seq2seq import datasets, samplers
 from keras_seq2seq.data.text import TextProcessor
@@ -47,11 +48,11 @@ def test_bad_input_never_crashes(trained_translator):
     assert isinstance(unseen, str)
     # Long sources are cut to max_source_length (12) tokens; outputs to max_length (14).
     assert len(long.split()) <= 14
-    with pytest.raises(ValueError, match="list of strings"):
-        trained_translator.translate("123")
+    assert_rejected(lambda: trained_translator.translate("123"), "list of strings")
     assert trained_translator.translate([b"123"]) == trained_translator.translate(["123"])
-    with pytest.raises(ValueError, match="must hold strings. Received an item 123"):
-        trained_translator.translate([123])
+    assert_rejected(
+        lambda: trained_translator.translate([123]), "must hold strings. Received an item 123"
+    )
 
 
 def test_attention_for_plotting(trained_translator):
@@ -101,15 +102,10 @@ def test_bad_arguments(trained_translator):
     source = trained_translator.source_processor
     target = trained_translator.target_processor
     model = trained_translator.model
-    with pytest.raises(ValueError, match="source_processor"):
-        Translator("chars", target, model)
-    with pytest.raises(ValueError, match="model"):
-        Translator(source, target, object())
-    with pytest.raises(ValueError, match="max_length"):
-        Translator(source, target, model, max_length=0)
-    with pytest.raises(ValueError, match="sampler"):
-        Translator(source, target, model, sampler="nucleus")
+    assert_rejected(lambda: Translator("chars", target, model), "source_processor")
+    assert_rejected(lambda: Translator(source, target, object()), "model")
+    assert_rejected(lambda: Translator(source, target, model, max_length=0), "max_length")
+    assert_rejected(lambda: Translator(source, target, model, sampler="nucleus"), "sampler")
     other = TextProcessor("word", max_vocabulary_size=10)
     other.adapt(["a b c"])
-    with pytest.raises(ValueError, match="target_processor` has 7 tokens"):
-        Translator(source, other, model)
+    assert_rejected(lambda: Translator(source, other, model), "target_processor` has 7 tokens")
