@@ -115,7 +115,9 @@ class Translator(keras.layers.Layer):
             )
             yield source, {name: value[: len(chunk)] for name, value in outputs.items()}
 
-    def translate(self, texts: list[str], n_best: bool = False, batch_size: int = 64) -> list[str]:
+    def translate(
+        self, texts: list[str], n_best: bool = False, batch_size: int = 64
+    ) -> list[str] | list[list[tuple[str, float]]]:
         """Translates a list of texts.
 
         Args:
@@ -124,7 +126,8 @@ class Translator(keras.layers.Layer):
             batch_size: how many texts are decoded at once.
 
         Returns:
-            One string per text, the sampler's best hypothesis.
+            One string per text, the sampler's best hypothesis (with the deprecated
+            `n_best=True`, what `translate_n_best` returns).
         """
         if n_best:
             validation.deprecated("translate(texts, n_best=True)", "translate_n_best(texts)")
