@@ -112,8 +112,8 @@ class Seq2Seq(trainers.ScheduledSamplingTrainer, keras.Model):
 
     @property
     def sampling(self) -> str:
-        """The deprecated name of `prediction`."""
-        validation.deprecated("Seq2Seq.sampling", "Seq2Seq.prediction")
+        """The deprecated name of `prediction`. Reading it does not warn: Keras's saving reads
+        every attribute of a model."""
         return self.prediction
 
     @sampling.setter

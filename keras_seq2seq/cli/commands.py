@@ -92,14 +92,25 @@ def load_translator(model: str, decoding: DecodingSettings) -> Translator:
     return translator
 
 
+def read_evaluation_pairs(tsv: str) -> list[tuple[str, str]]:
+    """The pairs of a TSV file to evaluate on; raises, naming the file, when it has none."""
+    pairs = pipeline.read_tsv(tsv)
+    if not pairs:
+        raise ValueError(f"{tsv!r} holds no pairs to evaluate.")
+    return pairs
+
+
 def evaluate(
-    translator: Translator, tsv: str, batch_size: int = 64, output: str | None = None
+    translator: Translator,
+    pairs: list[tuple[str, str]],
+    batch_size: int = 64,
+    output: str | None = None,
 ) -> dict:
-    """Scores the translations of a TSV file's sources against its targets; prints the scores.
+    """Scores the translations of the pairs' sources against their targets; prints the scores.
 
     Args:
         translator: the `Translator` to score.
-        tsv: `source<TAB>target` pairs.
+        pairs: `(source, reference)` strings, e.g. `read_evaluation_pairs(tsv)`.
         batch_size: texts decoded at once.
         output: also write the translations to this file, one per line.
 
@@ -109,9 +120,6 @@ def evaluate(
     """
     import sacrebleu
 
-    pairs = pipeline.read_tsv(tsv)
-    if not pairs:
-        raise ValueError(f"{tsv!r} holds no pairs to evaluate.")
     sources, references = [p[0] for p in pairs], [p[1] for p in pairs]
     # Outputs are normalized text (Unicode form, spaces, case folding if trained so); exact match
     # compares them with references normalized the same way. BLEU and chrF use raw references.

@@ -15,9 +15,11 @@ def main(argv: list[str] | None = None) -> None:
         elif args.command == "train":
             commands.train(parser.run_settings(args), args.run_dir)
         else:
+            # The evaluation data is checked before the (slower) model load.
+            pairs = commands.read_evaluation_pairs(args.tsv) if args.command == "evaluate" else None
             translator = commands.load_translator(args.model, parser.decoding_settings(args))
             if args.command == "evaluate":
-                commands.evaluate(translator, args.tsv, args.batch_size, args.output)
+                commands.evaluate(translator, pairs, args.batch_size, args.output)
             elif args.command == "translate":
                 commands.translate(translator, args.input, args.batch_size)
             else:

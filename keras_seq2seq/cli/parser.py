@@ -1,6 +1,7 @@
 """The command line's flags, and the settings they make.
 
-Flag defaults come from the settings dataclasses, so `--help` and `config.json` agree.
+The defaults of `train`'s flags come from the settings dataclasses, so `--help` and
+`config.json` agree. `target_embedding_dim` has no flag: it is for the demo's model.
 """
 
 import argparse
@@ -77,6 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _add_train_flags(train: argparse.ArgumentParser) -> None:
     data_part, model_part = settings.DataSettings, settings.ModelSettings
+    training_part = settings.TrainingSettings
     data = train.add_argument_group("data")
     data.add_argument("--train", required=True, help="training pairs, a TSV file")
     data.add_argument("--valid", help="validation pairs, a TSV file (picks the best epoch)")
@@ -107,16 +109,22 @@ def _add_train_flags(train: argparse.ArgumentParser) -> None:
         "--too-long", choices=settings.TOO_LONG, default=_default(data_part, "too_long")
     )
     model = train.add_argument_group("model")
-    model.add_argument("--cell", choices=tuple(settings.RNN_LAYERS), default="lstm")
     model.add_argument(
-        "--layers", type=int, default=1, help="RNN layers in each of encoder/decoder"
+        "--cell", choices=tuple(settings.RNN_LAYERS), default=_default(model_part, "cell")
+    )
+    model.add_argument(
+        "--layers",
+        type=int,
+        default=_default(model_part, "layers"),
+        help="RNN layers in each of encoder/decoder",
     )
     model.add_argument("--embedding-dim", type=int, default=_default(model_part, "embedding_dim"))
-    model.add_argument("--target-embedding-dim", type=int, help="default: --embedding-dim")
     model.add_argument("--units", type=int, default=_default(model_part, "units"))
     model.add_argument("--bidirectional", action="store_true", help="bidirectional encoder")
     model.add_argument("--reverse-source", action="store_true", help="Sutskever's trick")
-    model.add_argument("--attention", choices=settings.ATTENTIONS, default="luong")
+    model.add_argument(
+        "--attention", choices=settings.ATTENTIONS, default=_default(model_part, "attention")
+    )
     model.add_argument("--no-input-feeding", action="store_true")
     model.add_argument("--dropout", type=float, default=_default(model_part, "dropout"))
     fitting = train.add_argument_group("training")
@@ -126,7 +134,7 @@ def _add_train_flags(train: argparse.ArgumentParser) -> None:
     fitting.add_argument(
         "--schedule",
         choices=settings.SCHEDULES,
-        default="none",
+        default=_default(training_part, "schedule"),
         help="scheduled sampling: how the teacher-forcing ratio falls per step (none: always 1)",
     )
     fitting.add_argument(
@@ -136,15 +144,20 @@ def _add_train_flags(train: argparse.ArgumentParser) -> None:
         help="the ratio (constant, default 0.9), slope per step (linear, 1e-4) or k "
         "(exponential, 0.9999; inverse_sigmoid, 1000)",
     )
-    fitting.add_argument("--schedule-floor", type=float, default=0.5, help="linear's floor")
+    fitting.add_argument(
+        "--schedule-floor",
+        type=float,
+        default=_default(training_part, "schedule_floor"),
+        help="linear's floor",
+    )
     fitting.add_argument(
         "--time-budget",
         type=float,
-        default=0.0,
+        default=_default(training_part, "time_budget"),
         help="stop after this many minutes of training (per invocation; a run stopped by it "
         "counts as finished); 0: no limit",
     )
-    fitting.add_argument("--seed", type=int, default=0)
+    fitting.add_argument("--seed", type=int, default=_default(training_part, "seed"))
     _add_decoding_flags(train, for_train=True)
 
 
@@ -162,7 +175,12 @@ def _add_decoding_flags(parser: argparse.ArgumentParser, for_train: bool = False
         default=_default(settings.DecodingSettings, "beam_width") if for_train else None,
         help="1: greedy; more: beam search" + ("" if for_train else " (default: as saved)"),
     )
-    group.add_argument("--length-penalty", type=float, default=0.6, help="beam search alpha")
+    group.add_argument(
+        "--length-penalty",
+        type=float,
+        default=_default(settings.DecodingSettings, "length_penalty"),
+        help="beam search alpha",
+    )
     group.add_argument(
         "--max-output-length",
         type=int,
@@ -207,7 +225,11 @@ def run_settings(args: argparse.Namespace) -> settings.RunSettings:
 
     return settings.RunSettings(
         data=part(settings.DataSettings),
-        model=part(settings.ModelSettings, input_feeding=not args.no_input_feeding),
+        model=part(
+            settings.ModelSettings,
+            input_feeding=not args.no_input_feeding,
+            target_embedding_dim=None,
+        ),
         training=part(settings.TrainingSettings),
         decoding=decoding_settings(args),
     )

@@ -58,7 +58,8 @@ class Decoder(keras.layers.Layer):
         sample_noise: optional uniform `(batch, T)`: with `teacher_forced`, the model's
             prediction is sampled from its softmax with this noise; without it, the argmax.
         dropout_masks: optional `draw_dropout_masks(...)`, drawn here when omitted (pass them
-            when calling inside a conditional, where JAX cannot draw random numbers).
+            when calling inside a JAX conditional or loop outside `stateless_call`, where a
+            draw would leak a tracer).
         training: whether dropout is active.
         choice: the deprecated name of `teacher_forced`.
 

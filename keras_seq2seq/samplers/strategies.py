@@ -234,6 +234,12 @@ class BeamSearch(Sampler):
             "n_best": self.n_best,
         }
 
+    @property
+    def num_return(self) -> int:
+        """The deprecated name of `n_best`."""
+        validation.deprecated("BeamSearch.num_return", "BeamSearch.n_best")
+        return self.n_best
+
     @classmethod
     def from_config(cls, config: dict) -> "BeamSearch":
         config = dict(config)

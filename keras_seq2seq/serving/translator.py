@@ -222,7 +222,7 @@ class Translator(keras.layers.Layer):
         return translator
 
     def export(self, path: str | os.PathLike) -> None:
-        """Writes a TensorFlow SavedModel for serving; see `keras_seq2seq.export`.
+        """Writes a TensorFlow SavedModel for serving; see `keras_seq2seq.serving.export`.
 
         Under JAX or PyTorch, the Translator is saved to a temporary `.keras` file and exported
         by a child Python process running the TensorFlow backend.
