@@ -88,10 +88,16 @@ def renamed(old_name: str, old_value, new_name: str, new_value, new_default=None
     return old_value
 
 
-def deprecated(old: str, new: str, stacklevel: int = 3) -> None:
-    """Warns that `old` (a name or a call) is deprecated in favour of `new`."""
+def deprecated(
+    old: str, new: str, stacklevel: int = 3, category: type[Warning] = DeprecationWarning
+) -> None:
+    """Warns that `old` (a name, a call or a flag) is deprecated in favour of `new`.
+
+    Python code gets a `DeprecationWarning`; the command line a `FutureWarning`, which Python
+    shows to the person running it.
+    """
     warnings.warn(
         f"`{old}` is deprecated and will be removed in keras-seq2seq 0.3; use `{new}`.",
-        DeprecationWarning,
+        category,
         stacklevel=stacklevel,
     )

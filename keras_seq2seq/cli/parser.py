@@ -6,8 +6,8 @@ The defaults of `train`'s flags come from the settings dataclasses, so `--help` 
 
 import argparse
 import dataclasses
-import warnings
 
+from keras_seq2seq import validation
 from keras_seq2seq.cli import settings
 from keras_seq2seq.cli.run_directory import TRANSLATOR_FILE
 
@@ -15,7 +15,7 @@ _FORMATTER = argparse.ArgumentDefaultsHelpFormatter
 
 
 def _default(part: type, name: str):
-    return next(f.default for f in dataclasses.fields(part) if f.name == name)
+    return {f.name: f.default for f in dataclasses.fields(part)}[name]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -129,7 +129,7 @@ def _add_train_flags(train: argparse.ArgumentParser) -> None:
     model.add_argument("--dropout", type=float, default=_default(model_part, "dropout"))
     fitting = train.add_argument_group("training")
     for name in ("batch_size", "epochs", "learning_rate", "label_smoothing"):
-        default = _default(settings.TrainingSettings, name)
+        default = _default(training_part, name)
         fitting.add_argument(f"--{name.replace('_', '-')}", type=type(default), default=default)
     fitting.add_argument(
         "--schedule",
@@ -199,12 +199,7 @@ def decoding_settings(args: argparse.Namespace) -> settings.DecodingSettings:
     """The decoding flags as settings (`--max-length` is the deprecated `--max-output-length`)."""
     max_output_length = args.max_output_length
     if args.max_length is not None:
-        warnings.warn(
-            "--max-length is deprecated and will be removed in keras-seq2seq 0.3; use "
-            "--max-output-length.",
-            FutureWarning,
-            stacklevel=2,
-        )
+        validation.deprecated("--max-length", "--max-output-length", category=FutureWarning)
         if max_output_length is not None:
             raise ValueError("--max-length is the deprecated --max-output-length; pass only one.")
         max_output_length = args.max_length
@@ -220,7 +215,7 @@ def run_settings(args: argparse.Namespace) -> settings.RunSettings:
     values = vars(args)
 
     def part(cls, **overrides):
-        names = [f.name for f in dataclasses.fields(cls) if f.name not in overrides]
+        names = [name for name in settings.field_names(cls) if name not in overrides]
         return cls(**{name: values[name] for name in names}, **overrides)
 
     return settings.RunSettings(

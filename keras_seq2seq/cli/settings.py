@@ -170,6 +170,11 @@ PARTS = {
 _VERSION_1_RENAMES = {"max_length": "max_output_length"}
 
 
+def field_names(part: type) -> list[str]:
+    """The setting names of one part (`DataSettings`, ...), in declaration order."""
+    return [field.name for field in dataclasses.fields(part)]
+
+
 @dataclasses.dataclass(frozen=True)
 class RunSettings:
     """Everything a training run is made from; `config.json` stores `to_dict()`."""
@@ -197,7 +202,7 @@ class RunSettings:
             raise ValueError(f"{source} must hold a JSON object. Received: {config!r:.80}")
         version = config.get("version", 1)
         if version == 1:
-            config = _from_version_1(config)
+            config = _from_version_1(config, source)
         elif version != VERSION:
             raise ValueError(
                 f"{source} has format version {version!r}; this keras-seq2seq reads versions "
@@ -209,7 +214,7 @@ class RunSettings:
         parts = {}
         for name, part in PARTS.items():
             values = config.get(name, {})
-            known = {field.name for field in dataclasses.fields(part)}
+            known = set(field_names(part))
             if not isinstance(values, dict) or set(values) - known:
                 extra = sorted(set(values) - known) if isinstance(values, dict) else values
                 raise ValueError(f"{source}: section {name!r} has unknown settings {extra}.")
@@ -227,21 +232,21 @@ class RunSettings:
 
 def _flat(settings: RunSettings) -> dict[str, Any]:
     return {
-        field.name: getattr(getattr(settings, name), field.name)
+        key: getattr(getattr(settings, name), key)
         for name, part in PARTS.items()
-        for field in dataclasses.fields(part)
+        for key in field_names(part)
     }
 
 
-def _from_version_1(config: dict) -> dict:
+def _from_version_1(config: dict, source: str) -> dict:
     """A 0.1 `config.json` (the parsed flags, flat) as a version 2 dict."""
     flat = {_VERSION_1_RENAMES.get(key, key): value for key, value in config.items()}
     if "no_input_feeding" in flat:
         flat["input_feeding"] = not flat.pop("no_input_feeding")
     converted = {"version": VERSION}
     for name, part in PARTS.items():
-        names = {field.name for field in dataclasses.fields(part)}
+        names = set(field_names(part))
         converted[name] = {key: flat.pop(key) for key in list(flat) if key in names}
     if flat:
-        raise ValueError(f"config.json (version 1) has unknown settings {sorted(flat)}.")
+        raise ValueError(f"{source} (version 1) has unknown settings {sorted(flat)}.")
     return converted
