@@ -105,7 +105,9 @@ def beam_search(
         A dict, best first: `token_ids (batch, n_best, max_length)` int32, padding after the
         end token; `lengths (batch, n_best)`, tokens including the end token; `scores
         (batch, n_best)` float32; with `return_attention`, `attention (batch, n_best,
-        max_length, S)`.
+        max_length, S)`. A row with fewer possible hypotheses than `n_best` (a tiny vocabulary,
+        an empty source) ends with empty entries: length 0, only padding, zero attention and a
+        score near `NEG_INF` (-1e9).
     """
     # Dynamic sizes: a traced function may see `(None, None)` sources.
     batch_size, source_length = ops.shape(source_mask)
@@ -117,10 +119,13 @@ def beam_search(
     empty = ops.logical_not(ops.any(source_mask, axis=1, keepdims=True))
 
     # Only beam 0 is live at the start, so the first step does not pick one token `width` times.
+    # The others start finished with log P = NEG_INF: an empty hypothesis that ranks below every
+    # real one and fills the beams that real hypotheses cannot.
+    dead = ops.expand_dims(ops.arange(width) > 0, 0)
     first = ops.concatenate([ops.zeros((1,), "float32"), ops.full((width - 1,), NEG_INF)], axis=0)
     log_p = ops.broadcast_to(ops.expand_dims(first, 0), (batch_size, width))
     scores = log_p / length_normalizer(0, length_penalty)
-    finished = ops.broadcast_to(empty, (batch_size, width))
+    finished = ops.logical_or(empty, dead)
     lengths = ops.zeros((batch_size, width), dtype="int32")
     coverage = ops.zeros((batch_size, width, source_length), dtype="float32")
     previous = ops.full((batch_size * width,), START_ID, dtype="int32")
@@ -139,9 +144,12 @@ def beam_search(
         log_probs = ops.reshape(
             log_probabilities(logits, index, min_length), (batch_size, width, vocabulary_size)
         )
-        # A finished hypothesis extends only with padding, at no cost.
-        frozen = ops.where(ops.arange(vocabulary_size) == PAD_ID, 0.0, NEG_INF)
-        log_probs = ops.where(ops.expand_dims(finished, -1), frozen, log_probs)
+        # A finished hypothesis extends only with padding, at no cost; a live one with the tokens
+        # `log_probabilities` did not remove (it marks those with exactly NEG_INF).
+        is_finished = ops.expand_dims(finished, -1)
+        pad = ops.equal(ops.arange(vocabulary_size, dtype="int32"), PAD_ID)
+        allowed = ops.where(is_finished, pad, ops.not_equal(log_probs, NEG_INF))
+        log_probs = ops.where(is_finished, 0.0, log_probs)
         total = ops.expand_dims(log_p, -1) + log_probs
         grown = lengths + ops.cast(ops.logical_not(finished), "int32")
         candidate_scores = total / ops.expand_dims(length_normalizer(grown, length_penalty), -1)
@@ -158,6 +166,10 @@ def beam_search(
             penalty = coverage_term(coverage, beam_mask, coverage_penalty)
             candidate_scores = candidate_scores + ops.expand_dims(penalty, -1)
 
+        # Candidates not allowed rank below every allowed one, empty hypotheses included: by its
+        # score alone, a removed token of a live beam (log P + NEG_INF) ties with an empty
+        # hypothesis (NEG_INF + 0) or, divided by a larger `lp`, beats it.
+        candidate_scores = ops.where(allowed, candidate_scores, float("-inf"))
         flat_scores = ops.reshape(candidate_scores, (batch_size, width * vocabulary_size))
         scores, best = ops.top_k(flat_scores, width)
         best = ops.cast(best, "int32")
