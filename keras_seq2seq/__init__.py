@@ -6,27 +6,22 @@ schedules, callbacks), `backend` (everything that branches on the backend), `dat
 text, pipelines, generated tasks), `serving` (`Translator`, SavedModel export) and `cli`; `model`
 joins them into `Seq2Seq`. The other top-level modules (`callbacks`, `datasets`, `dates`,
 `distribute`, `losses`, `metrics`, `pipeline`, `schedules`, `text`) are the public paths of the
-API map, each re-exporting the subpackage module that implements it.
+API map, each re-exporting the subpackage module that implements it; `choices` holds the names
+some settings take, without importing anything, for the command line.
+
+Importing the package is cheap: it loads neither Keras nor a backend, so `keras-seq2seq --help`
+answers at once. The names below (`keras_seq2seq.Translator`, `keras_seq2seq.samplers`, ...)
+load on first use, and with them the registration of this package's classes for
+`keras.saving`; when Keras is already imported (`import keras` before `import keras_seq2seq`),
+they all load at once, as the saved files' users expect. Code that imports keras_seq2seq before
+Keras and then calls `keras.saving.load_model` directly should touch `keras_seq2seq.Translator`
+(or `keras_seq2seq.Seq2Seq`) first, or load with `Translator.load`.
 """
 
-from keras_seq2seq import (
-    callbacks,
-    data,
-    datasets,
-    dates,
-    distribute,
-    layers,
-    losses,
-    metrics,
-    pipeline,
-    plot,
-    samplers,
-    schedules,
-    special_ids,
-    text,
-)
-from keras_seq2seq.model import Seq2Seq
-from keras_seq2seq.serving.translator import Translator
+import importlib
+import importlib.util
+import sys
+from typing import Any
 
 __version__ = "0.1.0"
 
@@ -48,3 +43,36 @@ __all__ = [
     "special_ids",
     "text",
 ]
+# The modules that define the classes of `__all__`; its other names are submodules.
+_CLASS_MODULES = {
+    "Seq2Seq": "keras_seq2seq.model",
+    "Translator": "keras_seq2seq.serving.translator",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Imports a class of `__all__` or a submodule (`samplers`, `model`, ...) on first access.
+
+    PEP 562; importing the whole package once put every submodule here, as attributes.
+    """
+    if name in _CLASS_MODULES:
+        value = getattr(importlib.import_module(_CLASS_MODULES[name]), name)
+    elif importlib.util.find_spec(f"{__name__}.{name}") is not None:
+        value = importlib.import_module(f"{__name__}.{name}")
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
+
+def _import_all() -> None:
+    for name in __all__:
+        __getattr__(name)
+
+
+if "keras" in sys.modules:
+    _import_all()

@@ -9,7 +9,6 @@ import dataclasses
 
 from keras_seq2seq import validation
 from keras_seq2seq.cli import settings
-from keras_seq2seq.cli.run_directory import TRANSLATOR_FILE
 
 _FORMATTER = argparse.ArgumentDefaultsHelpFormatter
 
@@ -23,7 +22,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="keras-seq2seq",
         description="Train, evaluate and serve RNN sequence-to-sequence models on TSV data "
-        "(one `source<TAB>target` pair per line). Set KERAS_BACKEND to pick the backend.",
+        "(one `source<TAB>target` pair per line). Set KERAS_BACKEND to pick the backend, and "
+        "TF_CPP_MIN_LOG_LEVEL=0 to see TensorFlow's C++ log (hidden by default).",
     )
     commands = parser.add_subparsers(dest="command", required=True)
     demo = commands.add_parser(
@@ -109,9 +109,7 @@ def _add_train_flags(train: argparse.ArgumentParser) -> None:
         "--too-long", choices=settings.TOO_LONG, default=_default(data_part, "too_long")
     )
     model = train.add_argument_group("model")
-    model.add_argument(
-        "--cell", choices=tuple(settings.RNN_LAYERS), default=_default(model_part, "cell")
-    )
+    model.add_argument("--cell", choices=settings.CELLS, default=_default(model_part, "cell"))
     model.add_argument(
         "--layers",
         type=int,
@@ -163,7 +161,7 @@ def _add_train_flags(train: argparse.ArgumentParser) -> None:
 
 def _add_model_flag(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--model", required=True, help=f"a run directory or a saved {TRANSLATOR_FILE} file"
+        "--model", required=True, help="a run directory, or a Translator saved as a .keras file"
     )
 
 

@@ -11,9 +11,7 @@ import dataclasses
 from typing import Any
 
 from keras_seq2seq import validation
-from keras_seq2seq.data.pipeline import TOO_LONG
-from keras_seq2seq.data.text import LEVELS
-from keras_seq2seq.layers.cells import RNN_LAYERS
+from keras_seq2seq.choices import CELLS, LEVELS, TOO_LONG
 
 VERSION = 2
 ATTENTIONS = ("luong", "bahdanau", "none")
@@ -86,7 +84,7 @@ class ModelSettings:
     dropout: float = 0.2
 
     def __post_init__(self):
-        validation.one_of("cell", self.cell, tuple(RNN_LAYERS))
+        validation.one_of("cell", self.cell, CELLS)
         validation.positive_int("layers", self.layers)
         validation.positive_int("embedding_dim", self.embedding_dim)
         if self.target_embedding_dim is not None:

@@ -2,14 +2,12 @@
 
 import keras
 
-from keras_seq2seq import validation
+from keras_seq2seq import choices, validation
 from keras_seq2seq.backend import fused_rnn
 
-RNN_LAYERS = {
-    "lstm": keras.layers.LSTM,
-    "gru": keras.layers.GRU,
-    "simple_rnn": keras.layers.SimpleRNN,
-}
+RNN_LAYERS = dict(
+    zip(choices.CELLS, (keras.layers.LSTM, keras.layers.GRU, keras.layers.SimpleRNN), strict=True)
+)
 
 
 def check_cell(cell: str) -> str:

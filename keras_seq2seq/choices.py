@@ -1,0 +1,9 @@
+"""The names some settings take, defined once for the modules that implement them and the CLI.
+
+This module imports nothing, so that the command line can list them (`keras-seq2seq train
+--help`) and validate its settings without loading Keras or TensorFlow.
+"""
+
+CELLS = ("lstm", "gru", "simple_rnn")  # the RNN kinds: `layers.cells.RNN_LAYERS`
+LEVELS = ("character", "word", "subword")  # how `text.TextProcessor` splits text into tokens
+TOO_LONG = ("truncate", "drop")  # what `pipeline.text_pairs_dataset` does beyond the limits
