@@ -95,30 +95,45 @@ def test_translate_from_stdin_and_file(run_dir, tmp_path, capsys, monkeypatch):
     assert capsys.readouterr().out.split("\n")[:-1] == expected
 
 
+@pytest.mark.parametrize("ending", ["\n", "\r\n"])
+def test_translate_writes_one_line_per_input_line_whatever_it_holds(
+    run_dir, tmp_path, capsys, ending
+):
+    texts = ["12\r34", "", "5\u20286", "7\x008", "9\x0b\x0c\x1c\x85\u2029"]
+    source = tmp_path / "input.txt"
+    source.write_bytes(ending.join(texts).encode("utf-8"))  # the last line has no ending
+    cli.main(["translate", "--model", str(run_dir), "--input", str(source)])
+    lines = capsys.readouterr().out.split("\n")[:-1]
+    expected = Translator.load(run_dir / "translator.keras").translate(texts)
+    assert lines == [" ".join(t.splitlines()) for t in expected] and len(lines) == len(texts)
+
+
 def test_export_writes_a_saved_model(run_dir, tmp_path):
     cli.main(["export", "--model", str(run_dir), "--output", str(tmp_path / "serving")])
     assert os.path.exists(tmp_path / "serving" / "saved_model.pb")
 
 
-def test_an_interrupted_run_resumes(tsv_files, tmp_path, monkeypatch, capsys):
+def test_ctrl_c_ends_with_one_line_and_the_run_keeps_its_settings(
+    tsv_files, tmp_path, monkeypatch, capsys
+):
     def interrupt_at_second_epoch(self, epoch, logs=None):
         if epoch == 1:
             raise KeyboardInterrupt
 
     args = _train_args(tsv_files, tmp_path, "--epochs", "3", "--time-budget", "60")
     monkeypatch.setattr(TimeBudget, "on_epoch_begin", interrupt_at_second_epoch, raising=False)
-    with pytest.raises(KeyboardInterrupt):
+    with pytest.raises(SystemExit) as exit_info:  # Ctrl-C: one line saying how to resume
         cli.main(args)
+    assert exit_info.value.code == 130
+    assert capsys.readouterr().err == (
+        "keras-seq2seq train: interrupted. Run the same command again to resume.\n"
+    )
     assert os.path.isdir(tmp_path / "backup") and not os.path.exists(tmp_path / "done.json")
     monkeypatch.undo()
     with pytest.raises(SystemExit):  # other settings are refused, naming them
         cli.main([*args, "--units", "48"])
     assert "units: 32 -> 48" in capsys.readouterr().err
-    cli.main(args)  # the same command again
-    with open(tmp_path / "log.csv") as file:
-        epochs = [int(r["epoch"]) for r in csv.DictReader(file)]
-    assert epochs == [0, 1, 2]
-    assert os.path.exists(tmp_path / "done.json")
+    # Resuming to a complete run: tests/reliability/test_resume.py, after a SIGKILL.
 
 
 def test_schedule_defaults_depend_on_the_schedule():

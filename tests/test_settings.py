@@ -85,7 +85,7 @@ def test_bad_settings_name_the_value(make, message):
 def test_a_garbled_config_names_its_file(tmp_path):
     (tmp_path / "config.json").write_text("{not json", encoding="utf-8")
     with pytest.raises(ValueError, match="config.json is not valid JSON"):
-        RunDirectory(str(tmp_path)).check_settings(_settings())
+        RunDirectory(str(tmp_path)).start(_settings())
 
 
 def test_deprecated_max_length_flag():

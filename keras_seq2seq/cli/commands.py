@@ -13,6 +13,7 @@ from collections.abc import Iterable
 import keras
 import numpy as np
 
+from keras_seq2seq import atomic
 from keras_seq2seq.cli import builder
 from keras_seq2seq.cli.run_directory import TRANSLATOR_FILE, RunDirectory
 from keras_seq2seq.cli.settings import DecodingSettings, RunSettings
@@ -24,14 +25,15 @@ from keras_seq2seq.training import callbacks
 def train(run: RunSettings, run_dir: str) -> str:
     """Trains (or resumes) a run; returns the path of the best `translator.keras`.
 
-    The run's settings are stored in `config.json` once its data and model are built; running
-    the same command again resumes the run, and different settings raise an error listing them.
+    The run's settings are stored in `config.json` before anything else; running the same
+    command again resumes the run from its last backup, and different settings raise an error
+    listing them.
     """
     directory = RunDirectory(run_dir)
     if directory.finished:
         print(f"{run_dir} is a finished run; its model is {directory.translator_path}")
         return directory.translator_path
-    if directory.check_settings(run):
+    if directory.start(run):
         print(f"Resuming the run in {run_dir}.")
     data, training = run.data, run.training
     keras.utils.set_random_seed(training.seed)
@@ -64,14 +66,18 @@ def train(run: RunSettings, run_dir: str) -> str:
         valid_data = pipeline.text_pairs_dataset(
             data.valid, source, target, training.batch_size, shuffle=False, **lengths
         )
-    directory.store_settings(run)
+    initial_epoch = directory.restore(model)
     monitor = "val_loss" if valid_data is not None else "loss"
     fit_callbacks = directory.callbacks(translator, monitor, training.time_budget)
     schedule = builder.build_schedule(training)
     if schedule is not None:
         fit_callbacks.append(callbacks.TeacherForcingSchedule(schedule))
     history = model.fit(
-        train_data, validation_data=valid_data, epochs=training.epochs, callbacks=fit_callbacks
+        train_data,
+        validation_data=valid_data,
+        epochs=training.epochs,
+        initial_epoch=initial_epoch,
+        callbacks=fit_callbacks,
     )
     directory.finish(history)
     print(f"Run finished: {run_dir}. Best model: {directory.translator_path}")
@@ -128,8 +134,7 @@ def evaluate(
     ]
     hypotheses = translator.translate(sources, batch_size=batch_size)
     if output:
-        with open(output, "w", encoding="utf-8") as file:
-            file.writelines(h + "\n" for h in hypotheses)
+        atomic.write_text(output, "".join(_one_line(h) + "\n" for h in hypotheses))
     scores = {
         "pairs": len(pairs),
         "bleu": sacrebleu.corpus_bleu(hypotheses, [references]).score,
@@ -144,14 +149,18 @@ def evaluate(
 
 
 def translate(translator: Translator, input_path: str | None = None, batch_size: int = 64) -> None:
-    """Translates a file or stdin (UTF-8, one text per line), printing one line per line."""
+    """Translates a file or stdin (UTF-8, one text per line), printing one line per line.
+
+    Lines end at `\\n` only (a `\\r\\n` ending is dropped with it), so a lone `\\r`, U+2028 or
+    any other character inside a line never splits it; an output never holds a line break.
+    """
     if input_path:
         if not os.path.isfile(input_path):
             raise FileNotFoundError(f"No such input file: {input_path!r}")
-        with open(input_path, encoding="utf-8", errors="replace") as file:
+        with open(input_path, encoding="utf-8", errors="replace", newline="\n") as file:
             _translate_lines(translator, file, batch_size)
     elif hasattr(sys.stdin, "buffer"):
-        stdin = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
+        stdin = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace", newline="\n")
         try:
             _translate_lines(translator, stdin, batch_size)
         finally:
@@ -162,8 +171,8 @@ def translate(translator: Translator, input_path: str | None = None, batch_size:
 
 def _translate_lines(translator: Translator, lines: Iterable[str], batch_size: int) -> None:
     batch = []
-    for line in lines:  # a text file iterates on "\n" only: outputs stay aligned with inputs
-        batch.append(line.rstrip("\r\n"))
+    for line in lines:
+        batch.append(line.removesuffix("\n").removesuffix("\r"))
         if len(batch) == batch_size:
             _print_translations(translator, batch)
             batch = []
@@ -172,8 +181,13 @@ def _translate_lines(translator: Translator, lines: Iterable[str], batch_size: i
 
 def _print_translations(translator: Translator, texts: list[str]) -> None:
     for text in translator.translate(texts, batch_size=max(len(texts), 1)):
-        print(text)
+        print(_one_line(text))
     sys.stdout.flush()
+
+
+def _one_line(text: str) -> str:
+    # Keeps outputs aligned with inputs, one line each, whatever the model generated.
+    return " ".join(text.splitlines())
 
 
 def export(translator: Translator, output: str) -> None:

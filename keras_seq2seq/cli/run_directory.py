@@ -1,25 +1,34 @@
 """A training run's directory: its settings, text processors, resume state and best model.
 
 ```
-config.json                 the run's settings (`RunSettings.to_dict()`)
+config.json                 the run's settings (`RunSettings.to_dict()`), written first
 processors/source.keras     the text processors, learned once
 processors/target.keras
-backup/                     Keras `BackupAndRestore` state while training (removed at the end)
-log.csv                     one row per epoch
+backup/epoch-0003.weights.h5  weights and optimizer state after each epoch, the last two kept
+                            (removed once the run is done)
+log.csv                     one row per finished epoch
 translator.keras            the best Translator so far, without optimizer state
 translator.keras.best.json  its monitored value and epoch
 done.json                   written when the run has finished, with the training history
 ```
-Running the same command again resumes from the last finished epoch; other settings are refused.
+Running the same command again resumes from the newest backup that loads (a damaged one is
+reported and skipped) and drops the log rows of epochs after it; other settings are refused.
+Every file is replaced atomically (`keras_seq2seq.atomic`), so a kill never leaves a damaged one.
 """
 
+import csv
+import glob
+import io
 import json
 import os
+import re
 import shutil
+import sys
 
 import keras
 import numpy as np
 
+from keras_seq2seq import atomic
 from keras_seq2seq.cli.settings import RunSettings
 from keras_seq2seq.data.text import TextProcessor
 from keras_seq2seq.serving.translator import Translator
@@ -28,7 +37,11 @@ from keras_seq2seq.training.callbacks import TimeBudget
 CONFIG_FILE = "config.json"
 TRANSLATOR_FILE = "translator.keras"
 DONE_FILE = "done.json"
+LOG_FILE = "log.csv"
 SIDES = ("source", "target")
+BACKUPS_KEPT = 2
+# Keras's `BackupAndRestore` layout, left by runs of keras-seq2seq 0.1 and 0.2.
+KERAS_BACKUP = ("latest.weights.h5", "training_metadata.json")
 
 
 class RunDirectory:
@@ -44,11 +57,19 @@ class RunDirectory:
         self.config_path = os.path.join(self.path, CONFIG_FILE)
         self.translator_path = os.path.join(self.path, TRANSLATOR_FILE)
         self.done_path = os.path.join(self.path, DONE_FILE)
+        self.log_path = os.path.join(self.path, LOG_FILE)
         self.processors_dir = os.path.join(self.path, "processors")
+        self.backup_dir = os.path.join(self.path, "backup")
 
     @property
     def finished(self) -> bool:
         return os.path.exists(self.done_path)
+
+    @property
+    def started(self) -> bool:
+        """Whether training has written anything beyond the settings."""
+        paths = (self.processors_dir, self.backup_dir, self.log_path, self.translator_path)
+        return any(os.path.exists(p) for p in paths)
 
     def stored_settings(self) -> RunSettings | None:
         """The settings in `config.json`, or None for a new run."""
@@ -57,28 +78,34 @@ class RunDirectory:
         with open(self.config_path, encoding="utf-8") as file:
             try:
                 config = json.load(file)
-            except json.JSONDecodeError as error:
+            except (json.JSONDecodeError, UnicodeDecodeError) as error:
                 raise ValueError(f"{self.config_path} is not valid JSON: {error}") from None
         return RunSettings.from_dict(config, source=self.config_path)
 
-    def check_settings(self, settings: RunSettings) -> bool:
-        """Whether this is a resumed run; raises if it was started with other settings."""
-        stored = self.stored_settings()
-        if stored is None:
-            return False
-        changed = stored.differences(settings)
-        if changed:
-            raise ValueError(
-                f"{self.path} holds a run with other settings ({', '.join(changed)}); "
-                "rerun it with its settings (see config.json) or pick a new --run-dir."
-            )
-        return True
+    def start(self, settings: RunSettings) -> bool:
+        """Stores the settings, or checks them against the stored ones, before anything else is
+        written; returns whether this resumes a started run.
 
-    def store_settings(self, settings: RunSettings) -> None:
-        """Writes `config.json` unless it exists (a resumed run keeps the file it started with)."""
-        if not os.path.exists(self.config_path):
-            with open(self.config_path, "w", encoding="utf-8") as file:
-                json.dump(settings.to_dict(), file, indent=2)
+        A started run with other settings raises, listing them. Settings stored by a run that
+        failed before writing anything else are replaced.
+        """
+        stored = self.stored_settings()
+        if stored is None and self.started:
+            raise ValueError(
+                f"{self.path} holds the files of a run but no {CONFIG_FILE}, so its settings "
+                "cannot be checked; pick a new --run-dir."
+            )
+        if stored is not None:
+            changed = stored.differences(settings)
+            if not changed:
+                return self.started
+            if self.started:
+                raise ValueError(
+                    f"{self.path} holds a run with other settings ({', '.join(changed)}); "
+                    "rerun it with its settings (see config.json) or pick a new --run-dir."
+                )
+        atomic.write_text(self.config_path, json.dumps(settings.to_dict(), indent=2))
+        return False
 
     def processor_paths(self) -> list[str]:
         return [os.path.join(self.processors_dir, f"{side}.keras") for side in SIDES]
@@ -88,47 +115,138 @@ class RunDirectory:
         none yet; None when neither has them."""
         paths = self.processor_paths()
         if not all(os.path.exists(p) for p in paths) and copy_from:
-            os.makedirs(self.processors_dir, exist_ok=True)
             for side, path in zip(SIDES, paths, strict=True):
-                shutil.copyfile(os.path.join(copy_from, "processors", f"{side}.keras"), path)
+                with atomic.replacing(path) as partial:
+                    shutil.copyfile(os.path.join(copy_from, "processors", f"{side}.keras"), partial)
         if not all(os.path.exists(p) for p in paths):
             return None
         return tuple(keras.saving.load_model(p) for p in paths)
 
     def save_processors(self, processors: tuple[TextProcessor, TextProcessor]) -> None:
-        os.makedirs(self.processors_dir, exist_ok=True)
         for processor, path in zip(processors, self.processor_paths(), strict=True):
-            keras.saving.save_model(processor, path)
+            with atomic.replacing(path) as partial:
+                keras.saving.save_model(processor, partial)
+
+    def backup_path(self, epochs: int) -> str:
+        """The backup written after `epochs` finished epochs."""
+        return os.path.join(self.backup_dir, f"epoch-{epochs:04d}.weights.h5")
+
+    def backups(self) -> list[tuple[int, str]]:
+        """`(finished epochs, path)` of every backup, newest first."""
+        found = []
+        for path in glob.glob(os.path.join(glob.escape(self.backup_dir), "epoch-*.weights.h5")):
+            match = re.fullmatch(r"epoch-(\d+)\.weights\.h5", os.path.basename(path))
+            if match:
+                found.append((int(match.group(1)), path))
+        weights, metadata = (os.path.join(self.backup_dir, name) for name in KERAS_BACKUP)
+        if os.path.exists(weights):
+            try:
+                with open(metadata, encoding="utf-8") as file:
+                    found.append((int(json.load(file)["epoch"]), weights))
+            except (OSError, ValueError, KeyError, TypeError) as error:
+                _report(f"Skipping the backup {weights}: its {metadata} is unreadable ({error}).")
+        return sorted(found, reverse=True)
+
+    def restore(self, model: keras.Model) -> int:
+        """Loads the newest backup that loads into `model` (weights and optimizer state) and
+        keeps the log's rows of the epochs it holds; returns its number of finished epochs, 0
+        when there is none. A damaged backup is reported, with its path, and skipped."""
+        if model.optimizer is not None and not model.optimizer.built:
+            model.optimizer.build(model.trainable_variables)
+        variables = list(model.variables) + list(getattr(model.optimizer, "variables", []))
+        initial = [keras.ops.convert_to_numpy(v) for v in variables]
+        epochs = 0
+        for candidate, path in self.backups():
+            try:
+                model.load_weights(path)
+            except Exception as error:  # h5py and Keras raise many kinds for a damaged file
+                _report(f"Skipping the damaged backup {path} ({type(error).__name__}: {error}).")
+                for variable, value in zip(variables, initial, strict=True):
+                    variable.assign(value)  # a failed load may have assigned some variables
+                continue
+            epochs = candidate
+            break
+        else:
+            if os.path.exists(self.backup_dir) and os.listdir(self.backup_dir):
+                _report(f"No backup in {self.backup_dir} loads; training restarts at epoch 0.")
+        self._keep_log_rows(epochs)
+        return epochs
+
+    def _keep_log_rows(self, epochs: int) -> None:
+        # Rows of epochs after the restored backup (a kill between the row and the backup) go:
+        # those epochs run again and log again. Unreadable or repeated rows go too.
+        if not os.path.exists(self.log_path):
+            return
+        with open(self.log_path, encoding="utf-8", errors="replace", newline="") as file:
+            reader = csv.DictReader(file)
+            fields, rows = reader.fieldnames, {}
+            for row in reader:
+                epoch = row.get("epoch") or ""
+                if epoch.isdigit() and int(epoch) < epochs and None not in row.values():
+                    rows[int(epoch)] = row
+        text = io.StringIO()
+        if fields and rows:
+            writer = csv.DictWriter(text, fields, lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(rows[epoch] for epoch in sorted(rows))
+        atomic.write_text(self.log_path, text.getvalue())
 
     def callbacks(
         self, translator: Translator, monitor: str, time_budget_minutes: float = 0.0
     ) -> list[keras.callbacks.Callback]:
-        """Best-model saving, resume state, the epoch log and the time budget, in that order.
+        """Best-model saving, the epoch log, the backup and the time budget, in that order.
 
-        The best model is saved before the backup, so an epoch counts as done only once its
-        best model is on disk.
+        The best model and the log row are written before the backup, so an epoch counts as
+        done only once both are on disk.
         """
         callbacks = [
             SaveBestTranslator(translator, self.translator_path, monitor),
-            keras.callbacks.BackupAndRestore(os.path.join(self.path, "backup")),
-            keras.callbacks.CSVLogger(os.path.join(self.path, "log.csv"), append=True),
+            keras.callbacks.CSVLogger(self.log_path, append=True),
+            EpochBackup(self),
         ]
         if time_budget_minutes > 0:
             callbacks.append(TimeBudget(time_budget_minutes * 60))
         return callbacks
 
     def finish(self, history: keras.callbacks.History) -> None:
-        """Marks the run finished, keeping the history of this invocation's `fit`."""
-        with open(self.done_path, "w", encoding="utf-8") as file:
-            json.dump({k: [float(x) for x in v] for k, v in history.history.items()}, file)
+        """Marks the run finished, keeping the history of this invocation's `fit`, then removes
+        the backups."""
+        history = {k: [float(x) for x in v] for k, v in history.history.items()}
+        atomic.write_text(self.done_path, json.dumps(history))
+        shutil.rmtree(self.backup_dir, ignore_errors=True)
+
+
+class EpochBackup(keras.callbacks.Callback):
+    """Backs up the weights and optimizer state after every epoch, atomically, to
+    `RunDirectory.backup_path`, and removes all but the newest `BACKUPS_KEPT` backups;
+    `RunDirectory.restore` reads them.
+
+    Args:
+        directory: the run's `RunDirectory`.
+    """
+
+    def __init__(self, directory: RunDirectory):
+        super().__init__()
+        self.directory = directory
+
+    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        with atomic.replacing(self.directory.backup_path(epoch + 1)) as partial:
+            self.model.save_weights(partial)  # `self.model` syncs JAX state into the variables
+        for _, path in self.directory.backups()[BACKUPS_KEPT:]:
+            os.remove(path)
+
+
+def _report(message: str) -> None:
+    print(message, file=sys.stderr)
 
 
 class SaveBestTranslator(keras.callbacks.Callback):
     """Saves a `Translator` whenever the monitored loss improves, replacing the file atomically.
 
-    The file is saved without optimizer state (a `BackupAndRestore` backup holds that). The best
-    value so far is kept beside it in `path + ".best.json"`, so a resumed run only replaces the
-    file with a better model. If nothing was saved by the end of training, it saves once then.
+    The file is saved without optimizer state (the run's backup holds that). The best value so
+    far is kept beside it in `path + ".best.json"`, so a resumed run only replaces the file with
+    a better model; an unreadable record raises, naming it, rather than risk replacing a better
+    model. If nothing was saved by the end of training, it saves once then.
 
     Args:
         translator: the `Translator` whose model is being trained.
@@ -144,16 +262,21 @@ class SaveBestTranslator(keras.callbacks.Callback):
         self.record = path + ".best.json"
         self.best = np.inf
         if os.path.exists(self.record):
-            with open(self.record, encoding="utf-8") as file:
-                self.best = json.load(file)[monitor]
+            try:
+                with open(self.record, encoding="utf-8") as file:
+                    self.best = float(json.load(file)[monitor])
+            except (ValueError, KeyError, TypeError) as error:
+                raise ValueError(
+                    f"{self.record} is unreadable ({type(error).__name__}: {error}); it records "
+                    f"the {monitor} of {path}. Delete it to let the next epoch replace that model."
+                ) from None
 
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
         value = (logs or {}).get(self.monitor, np.inf)
         if value < self.best:
             self._save()
             self.best = float(value)
-            with open(self.record, "w", encoding="utf-8") as file:
-                json.dump({self.monitor: self.best, "epoch": epoch}, file)
+            atomic.write_text(self.record, json.dumps({self.monitor: self.best, "epoch": epoch}))
 
     def on_train_end(self, logs: dict | None = None) -> None:
         if not os.path.exists(self.path):
@@ -161,6 +284,4 @@ class SaveBestTranslator(keras.callbacks.Callback):
 
     def _save(self) -> None:
         _ = self.model  # reading `self.model` syncs JAX training state into the variables
-        partial = self.path[: -len(".keras")] + ".partial.keras"
-        self.translator.save(partial, include_optimizer=False)
-        os.replace(partial, self.path)  # never a half-written best model
+        self.translator.save(self.path, include_optimizer=False)
