@@ -1,12 +1,16 @@
 """`Seq2Seq`: an encoder and a decoder trained with `model.fit`, with scheduled sampling."""
 
+import os
 from collections.abc import Callable
+from typing import Any
 
 import keras
+import numpy as np
 from keras import ops
 
-from keras_seq2seq import samplers, validation
+from keras_seq2seq import atomic, samplers, validation
 from keras_seq2seq.backend import compiled, distribute
+from keras_seq2seq.data import pipeline
 from keras_seq2seq.data.arrays import check_ids, check_training_arrays, unpack_inputs
 from keras_seq2seq.layers.decoder import Decoder
 from keras_seq2seq.layers.encoder import Encoder
@@ -222,30 +226,48 @@ class Seq2Seq(trainers.ScheduledSamplingTrainer, keras.Model):
             ids = keras.KerasTensor((None, None), dtype="int32")
             self._symbolic_build(data_batch=((ids, ids), ids))
 
+    def save(self, filepath, overwrite: bool = True, **kwargs) -> None:
+        """Keras's `Model.save`, replacing an existing file only once the new one is complete
+        (see `keras_seq2seq.atomic`): a failed save leaves the old file intact."""
+        if not overwrite and os.path.exists(filepath):
+            return super().save(filepath, overwrite=False, **kwargs)  # Keras asks the user
+        with atomic.replacing(filepath) as partial:
+            super().save(partial, **kwargs)
+
     def compile_from_config(self, config: dict) -> None:
         # Keras skips this for models that override `compile`; ours only fills in defaults.
         self.compile(**keras.saving.deserialize_keras_object(config))
         if self.optimizer is not None and self.built:
             self.optimizer.build(self.trainable_variables)
 
-    def check_data(self, x, y=None) -> None:
-        """Checks array inputs and labels eagerly; datasets and generators are left alone."""
-        check_training_arrays(x, y, self.encoder.vocabulary_size, self.decoder.vocabulary_size)
+    def check_data(self, x, y=None, labels_required: bool = False) -> Any:
+        """Checks the data of `fit`, `evaluate` or `predict`; returns the `x` to pass on.
+
+        Array inputs and labels are checked eagerly (with `labels_required`, labels must be
+        given). A `tf.data.Dataset` is returned with the ids of every batch checked as it is read
+        (`keras_seq2seq.data.pipeline.check_dataset_ids`); generators are returned unchecked.
+        """
+        sizes = (self.encoder.vocabulary_size, self.decoder.vocabulary_size)
+        check_training_arrays(x, y, *sizes, labels_required=labels_required)
+        return pipeline.check_dataset_ids(x, *sizes)
 
     def fit(self, x=None, y=None, *args, **kwargs):
-        self.check_data(x, y)
         if not args and "shuffle" not in kwargs and type(x).__module__.startswith("tensorflow"):
             # A tf.data dataset brings its own order; Keras warns that it ignores shuffle=True.
             kwargs["shuffle"] = False
-        return super().fit(x, y, *args, **kwargs)
+        x = self.check_data(x, y, labels_required=True)
+        with pipeline.dataset_id_errors():
+            return super().fit(x, y, *args, **kwargs)
 
     def evaluate(self, x=None, y=None, *args, **kwargs):
-        self.check_data(x, y)
-        return super().evaluate(x, y, *args, **kwargs)
+        x = self.check_data(x, y, labels_required=True)
+        with pipeline.dataset_id_errors():
+            return super().evaluate(x, y, *args, **kwargs)
 
     def predict(self, x, *args, **kwargs):
-        self.check_data(x)
-        return super().predict(x, *args, **kwargs)
+        x = self.check_data(x)
+        with pipeline.dataset_id_errors():
+            return super().predict(x, *args, **kwargs)
 
     def generate(
         self,
@@ -277,7 +299,7 @@ class Seq2Seq(trainers.ScheduledSamplingTrainer, keras.Model):
             `scores (batch, n_best)` float32 (summed log-probabilities, or the beam score);
             and with `return_attention`, `attention (batch, n_best, max_length, S)`.
             `n_best` is 1 except for `BeamSearch(n_best=...)`. A source of only padding
-            gives an empty output (length 0).
+            gives an empty output (length 0); an empty batch `(0, S)` gives arrays with 0 rows.
         """
         sampler = samplers.get(sampler)
         validation.positive_int("max_length", max_length)
@@ -298,6 +320,12 @@ class Seq2Seq(trainers.ScheduledSamplingTrainer, keras.Model):
             raise ValueError(
                 f"`source_ids` must have shape (batch, S). Received shape {source_ids.shape}"
             )
+        rows = source_ids.shape[0]
+        if rows == 0:
+            # TensorFlow cannot trace a search over zero rows (nor JAX a beam search): one row
+            # of padding is searched instead and none of it returned, so every backend gives the
+            # dtypes and trailing shapes of any other batch.
+            source_ids = np.zeros((1, source_ids.shape[1]), "int32")
         options = (min_length, bool(return_attention))
         key = (repr(sampler), max_length, *options)
         if key not in self._generate_functions:
@@ -307,7 +335,7 @@ class Seq2Seq(trainers.ScheduledSamplingTrainer, keras.Model):
             )
         noise = sampler.draw_noise(source_ids.shape[0], max_length)
         outputs = self._generate_functions[key](source_ids.astype("int32"), noise)
-        return {name: ops.convert_to_numpy(value) for name, value in outputs.items()}
+        return {name: ops.convert_to_numpy(value)[:rows] for name, value in outputs.items()}
 
     def search(
         self,

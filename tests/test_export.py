@@ -16,17 +16,34 @@ TEXTS = ["123", "4071", "", "  ", "99 1", "١٢ Ж", "5" * 40]
 # Runs in a fresh interpreter that imports only tensorflow and tensorflow_text.
 SERVE = textwrap.dedent(
     """
-    import json, sys
+    import json, random, sys
+    import numpy as np
     import tensorflow as tf
     import tensorflow_text  # noqa: F401  (registers the text ops)
     serve = tf.saved_model.load(sys.argv[1]).signatures["serving_default"]
     texts = json.loads(sys.argv[2])
     out = serve(tf.constant(texts))
     bad = serve(tf.constant([b"12\\xff\\xfe3", b""]))["translations"].numpy()
+    def rank_error(texts):
+        try:
+            serve(texts)
+        except tf.errors.InvalidArgumentError as error:
+            return error.message
+        return "served"
+    rank_errors = [rank_error(tf.constant([["1", "2"]])), rank_error(tf.constant("1"))]
+    # A bounded, seeded fuzz: random bytes and random code points (no surrogates), 300 texts.
+    rng = random.Random(0)
+    fuzz = [bytes(rng.randrange(256) for _ in range(rng.randrange(48))) for _ in range(150)]
+    fuzz += ["".join(chr(rng.choice([rng.randrange(1, 0xD800), rng.randrange(0xE000, 0x110000)]))
+                     for _ in range(rng.randrange(48))).encode("utf-8") for _ in range(150)]
+    fuzzed = serve(tf.constant(fuzz))
+    fuzz_translations = [t.decode("utf-8") for t in fuzzed["translations"].numpy()]
     print(json.dumps({
         "translations": [t.decode("utf-8") for t in out["translations"].numpy()],
         "scores": out["scores"].numpy().tolist(),
         "invalid_utf8": [t.decode("utf-8") for t in bad],
+        "rank_errors": rank_errors,
+        "fuzz": [len(fuzz_translations), bool(np.isfinite(fuzzed["scores"].numpy()).all())],
         "inputs": {k: [v.dtype.name, v.shape.as_list()] for k, v in
                    serve.structured_input_signature[1].items()},
         "package_imported": any(m.startswith("keras_seq2seq") for m in sys.modules),
@@ -63,6 +80,11 @@ def test_exported_model_serves_the_same_translations(tmp_path, trained_translato
     assert served["scores"] == pytest.approx(expected, abs=1e-4)
     assert served["inputs"] == {"texts": ["string", [None]]}
     assert served["invalid_utf8"][1] == "" and isinstance(served["invalid_utf8"][0], str)
+    # The signature's spec is (None,), which a loaded signature does not enforce on its own.
+    two_d, scalar = served["rank_errors"]
+    assert "Shape of tensor texts [1,2] is not compatible with expected shape [?]" in two_d
+    assert "Shape of tensor texts [] is not compatible with expected shape [?]" in scalar
+    assert served["fuzz"] == [300, True]  # every text served, as valid UTF-8, finite scores
     assert not served["package_imported"]
 
 

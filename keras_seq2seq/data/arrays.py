@@ -55,19 +55,33 @@ def check_ids(name: str, ids, vocabulary_size: int) -> np.ndarray:
     return array
 
 
-def check_training_arrays(x, y, source_vocabulary_size: int, target_vocabulary_size: int) -> None:
+def check_training_arrays(
+    x,
+    y,
+    source_vocabulary_size: int,
+    target_vocabulary_size: int,
+    labels_required: bool = False,
+) -> None:
     """Checks array inputs `x` and labels `y` (or None) eagerly; datasets are left alone.
 
-    Ids must be integers inside each vocabulary, every non-empty row of the decoder inputs must
-    start with the start token, and labels must be shaped like the decoder inputs.
+    `x` must hold at least one example; ids must be integers inside each vocabulary, every
+    non-empty row of the decoder inputs must start with the start token, and labels must be
+    shaped like the decoder inputs. With `labels_required` (`fit`, `evaluate`), `y` must be given.
     """
     if not isinstance(x, (dict, list, tuple)):
         return
     source_ids, decoder_input_ids = unpack_inputs(x)
     if not (is_array(source_ids) and is_array(decoder_input_ids)):
         return
-    check_ids("source_ids", source_ids, source_vocabulary_size)
+    sources = check_ids("source_ids", source_ids, source_vocabulary_size)
     targets = check_ids("decoder_input_ids", decoder_input_ids, target_vocabulary_size)
+    if not len(sources):
+        raise ValueError(
+            "`x` must hold at least one example. "
+            f"Received: x with source_ids of shape {sources.shape}"
+        )
+    if labels_required and y is None:
+        raise ValueError("`y` (the labels) must be given with array inputs `x`. Received: y=None")
     rows = np.flatnonzero((targets[:, 0] != START_ID) & (targets != PAD_ID).any(axis=1))
     if rows.size:
         raise ValueError(

@@ -1,40 +1,56 @@
 """String pairs to batched, padded, length-bucketed `tf.data` datasets ready for `Seq2Seq.fit`."""
 
+import contextlib
 import dataclasses
 import os
+import re
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
+import keras
 import numpy as np
 import tensorflow as tf
 
-from keras_seq2seq import validation
+from keras_seq2seq import choices, validation
+from keras_seq2seq.data.arrays import unpack_inputs
 from keras_seq2seq.data.text import TextProcessor
 from keras_seq2seq.special_ids import END_ID, START_ID
 
-TOO_LONG = ("truncate", "drop")
+TOO_LONG = choices.TOO_LONG
 # What the pipeline takes as pairs: a list of (source, target) strings, a TSV path, or a
 # `tf.data.Dataset` of string pairs.
 PairsLike = Iterable[tuple[str, str]] | str | os.PathLike | tf.data.Dataset
 # Batches are padded up to the next of these lengths, so a compiled train step sees a few
 # shapes instead of one per batch; past the last one, to a multiple of it.
 PADDED_LENGTHS = (8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256)
+# How many line numbers the warning about invalid UTF-8 in a TSV file lists.
+_SHOWN_LINES = 5
+# Decoding with "surrogateescape" keeps each invalid byte as one of these lone surrogates.
+_ESCAPED_BYTES = re.compile("[\udc80-\udcff]")
+# A failed `check_dataset_ids` check as TensorFlow reports it: the three parts of its message.
+_FAILED_ID_CHECK = re.compile(r"assertion failed: \[(`x` holds [^\]]*)\] \[(-?\d+)\] \[([^\]]*)\]")
 
 
 def read_tsv(path: str | os.PathLike) -> list[tuple[str, str]]:
     """Reads `source<TAB>target` lines (UTF-8) into pairs; blank lines are skipped.
 
     Columns after the second are ignored, a byte-order mark is dropped and invalid UTF-8 bytes
-    become U+FFFD. A line without a tab raises a `ValueError` naming the file and line number;
-    a missing file raises `FileNotFoundError` with the path.
+    become U+FFFD, with one warning per file naming it, the number of such lines and the first
+    few line numbers (a file in another encoding, such as Latin-1, would otherwise train on
+    U+FFFD unnoticed). A line without a tab raises a `ValueError` naming the file and line
+    number; a missing file raises `FileNotFoundError` with the path.
     """
     path = os.fspath(path)
     if not os.path.isfile(path):
         raise FileNotFoundError(f"No such TSV file: {path!r}")
     pairs = []
-    with open(path, encoding="utf-8-sig", errors="replace") as file:
+    invalid_lines = []
+    with open(path, encoding="utf-8-sig", errors="surrogateescape") as file:
         for number, line in enumerate(file, start=1):
             line = line.rstrip("\r\n")
+            if _ESCAPED_BYTES.search(line):
+                invalid_lines.append(number)
+                line = line.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
             if not line.strip():
                 continue
             if "\t" not in line:
@@ -43,6 +59,14 @@ def read_tsv(path: str | os.PathLike) -> list[tuple[str, str]]:
                 )
             source, target = line.split("\t")[:2]
             pairs.append((source, target))
+    if invalid_lines:
+        shown = ", ".join(str(n) for n in invalid_lines[:_SHOWN_LINES])
+        more = ", ..." if len(invalid_lines) > _SHOWN_LINES else ""
+        warnings.warn(
+            f"{path}: {len(invalid_lines)} lines are not valid UTF-8 (lines {shown}{more}); "
+            "their invalid bytes became U+FFFD. Convert the file to UTF-8 (is it Latin-1?).",
+            stacklevel=2,
+        )
     return pairs
 
 
@@ -159,11 +183,19 @@ def text_pairs_dataset(
     >>> model.fit(dataset, epochs=10)
     """
     validation.positive_int("batch_size", batch_size)
-    sources, targets, _ = tokenize_pairs(
+    sources, targets, report = tokenize_pairs(
         pairs, source_processor, target_processor, max_source_length, max_target_length, too_long
     )
     if not sources:
-        raise ValueError("`pairs` holds no pairs to train on (after the length limits).")
+        path = isinstance(pairs, (str, os.PathLike))
+        given = f"`pairs` (the TSV file {os.fspath(pairs)!r})" if path else "`pairs`"
+        if report.pairs:
+            raise ValueError(
+                f"The length limits (max_source_length={max_source_length}, "
+                f"max_target_length={max_target_length}, too_long={too_long!r}) dropped all "
+                f"{report.pairs} pairs of {given}; no pairs are left to train on."
+            )
+        raise ValueError(f"{given} holds no pairs to train on.")
     dataset = tf.data.Dataset.from_tensor_slices((_ragged(sources), _ragged(targets)))
     if shuffle:
         dataset = dataset.shuffle(len(sources), seed=seed, reshuffle_each_iteration=True)
@@ -181,6 +213,65 @@ def text_pairs_dataset(
     batches = int(np.sum(-(-buckets // batch_size)))
     dataset = dataset.apply(tf.data.experimental.assert_cardinality(batches))
     return dataset.map(_pad_to_padded_lengths).prefetch(tf.data.AUTOTUNE)
+
+
+def check_dataset_ids(x, source_vocabulary_size: int, target_vocabulary_size: int):
+    """`x` with the ids of every batch checked as it is read, if it is a `tf.data.Dataset`.
+
+    What `Seq2Seq.fit`, `evaluate` and `predict` do to a dataset (arrays are checked eagerly
+    instead): a batch holding an id outside its vocabulary (source ids, decoder inputs or labels)
+    stops the loop before the model sees it, and `dataset_id_errors` raises it as a `ValueError`
+    naming the input and the id. The check is a minimum and a maximum per batch, inside the
+    pipeline. Anything other than a dataset is returned as it is.
+    """
+    if not isinstance(x, tf.data.Dataset):
+        return x
+
+    def check(*element):
+        data = element[0] if len(element) == 1 else element
+        inputs, labels, _ = keras.utils.unpack_x_y_sample_weight(data)
+        source_ids, decoder_input_ids = unpack_inputs(inputs)
+        checks = [
+            _id_check("source_ids", source_ids, source_vocabulary_size),
+            _id_check("decoder_input_ids", decoder_input_ids, target_vocabulary_size),
+        ]
+        if labels is not None:
+            checks.append(_id_check("labels", labels, target_vocabulary_size))
+        with tf.control_dependencies(checks):
+            return tf.nest.map_structure(tf.identity, data)
+
+    return x.map(check)
+
+
+def _id_check(name: str, ids, vocabulary_size: int) -> tf.Operation:
+    ids = tf.convert_to_tensor(ids)
+    low, high = tf.reduce_min(ids), tf.reduce_max(ids)
+    return tf.debugging.Assert(
+        (low >= 0) & (high < vocabulary_size),
+        [
+            f"`x` holds {name} id",
+            tf.where(low < 0, low, high),
+            f"outside the vocabulary of size {vocabulary_size} (in a batch of the dataset); "
+            "the data and the vocabulary_size of the model do not match.",
+        ],
+    )
+
+
+@contextlib.contextmanager
+def dataset_id_errors() -> Iterator[None]:
+    """Re-raises a failed `check_dataset_ids` check as a `ValueError` with its message alone.
+
+    TensorFlow raises it as an `InvalidArgumentError` wrapped in its own text, from wherever
+    the backend reads the dataset; other errors pass through unchanged.
+    """
+    try:
+        yield
+    except tf.errors.InvalidArgumentError as error:
+        failed = _FAILED_ID_CHECK.search(error.message)
+        if failed is None:
+            raise
+        start, bad_id, end = failed.groups()
+        raise ValueError(f"{start} {bad_id}, {end}") from None
 
 
 def _ragged(rows: list[np.ndarray]) -> tf.RaggedTensor:

@@ -10,14 +10,14 @@ import tensorflow as tf
 import tensorflow_text as tf_text
 from tensorflow_text.tools.wordpiece_vocab import wordpiece_tokenizer_learner_lib
 
-from keras_seq2seq import validation
+from keras_seq2seq import choices, validation
 from keras_seq2seq.special_ids import END_ID, PAD_ID, START_ID, UNK_ID
 
 RESERVED_TOKENS = ("[PAD]", "[START]", "[END]", "[UNK]")
 # Marks a token glued to the one before it (no space between them in the text). `normalize`
 # removes this rare character (U+FFED) from the text, so the mark is unambiguous.
 JOINER = "\uffed"
-LEVELS = ("character", "word", "subword")
+LEVELS = choices.LEVELS
 NORMALIZATIONS = ("NFKC", "NFC", None)
 VOCABULARY_FILE = "vocabulary.json"
 MAX_BYTES_PER_WORD = 1000
@@ -280,7 +280,13 @@ class TextProcessor(keras.layers.Layer):
         with open(os.path.join(dir_path, VOCABULARY_FILE), "w", encoding="utf-8") as file:
             json.dump(self.vocabulary, file, ensure_ascii=False, indent=0)
 
-    def load_assets(self, dir_path: str) -> None:
+    def load_assets(self, dir_path: str | None) -> None:
+        # Keras passes None when the saved file holds no asset folder for this layer.
+        if dir_path is None:
+            raise FileNotFoundError(
+                f"TextProcessor {self.name!r}: the saved file has no vocabulary asset "
+                f"({VOCABULARY_FILE}); the save is incomplete."
+            )
         with open(os.path.join(dir_path, VOCABULARY_FILE), encoding="utf-8") as file:
             self.set_vocabulary(json.load(file))
 

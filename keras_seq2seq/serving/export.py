@@ -72,6 +72,9 @@ class _Serving(tf.Module):
 
     @tf.function(input_signature=[tf.TensorSpec([None], tf.string, name="texts")])
     def serve(self, texts):
+        # A loaded signature does not check its input's rank: a 2-D batch would silently lose
+        # texts and a scalar would fail deep inside, so the shape is checked here.
+        texts = tf.ensure_shape(texts, [None])
         ids = self.source_processor.tokenize(texts)[:, : self.max_source_length]
         longest = tf.maximum(ids.bounding_shape(axis=1, out_type=tf.int32), 1)
         width = (longest + SOURCE_LENGTH_STEP - 1) // SOURCE_LENGTH_STEP * SOURCE_LENGTH_STEP
@@ -88,6 +91,8 @@ def export_translator(translator: keras.layers.Layer, path: str | os.PathLike) -
     The signature takes `texts`, a `tf.string` batch `(batch,)`, and returns `translations`
     (`tf.string`, `(batch,)`, the best hypothesis) and `scores` (float32, `(batch,)`). Invalid
     UTF-8 bytes become U+FFFD; sources are cut to the Translator's `max_source_length` tokens.
+    `texts` of another rank raise an `InvalidArgumentError` ("Shape of tensor texts [1,2] is not
+    compatible with expected shape [?]").
     Needs the TensorFlow backend (`Translator.export` handles the others).
     """
     if keras.backend.backend() != "tensorflow":

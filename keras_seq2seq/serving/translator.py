@@ -4,19 +4,21 @@ import os
 import subprocess
 import sys
 import tempfile
+import zipfile
+from collections.abc import Iterable
 
 import keras
 import numpy as np
 
-from keras_seq2seq import samplers, validation
+from keras_seq2seq import atomic, samplers, validation
 from keras_seq2seq.data.text import JOINER, TextProcessor
 from keras_seq2seq.model import Seq2Seq
 from keras_seq2seq.serving import export
 
 # What `Translator.export` runs in a child process under the TensorFlow backend.
 _EXPORT_CHILD = (
-    "import sys; from keras_seq2seq import Translator; "
-    "Translator.load(sys.argv[1]).export(sys.argv[2])"
+    "import sys; from keras_seq2seq import Translator; from keras_seq2seq.serving import export; "
+    "export.export_translator(Translator.load(sys.argv[1]), sys.argv[2])"
 )
 
 
@@ -26,9 +28,11 @@ class Translator(keras.layers.Layer):
 
     Sources longer than `max_source_length` tokens are cut to that length (the model never saw
     longer ones in training if the data pipeline used the same limit); outputs have at most
-    `max_length` tokens, the end token included. Empty or whitespace-only sources give an empty
-    translation; tokens never seen in training become the unknown token (at the subword level, a
-    piece with a character never seen becomes one unknown token).
+    `max_length` tokens, the end token included (both limits are checked again when assigned).
+    Empty or whitespace-only sources give an empty translation; tokens never seen in training
+    become the unknown token (at the subword level, a piece with a character never seen becomes
+    one unknown token). A string with a lone surrogate (such as "\\ud800") raises, naming the
+    text and the position.
 
     Args:
         source_processor: an adapted `TextProcessor` for the source language.
@@ -68,12 +72,30 @@ class Translator(keras.layers.Layer):
         self.target_processor = target_processor
         self.model = model
         self.sampler = samplers.get(sampler)
-        self.max_source_length = validation.positive_int("max_source_length", max_source_length)
-        self.max_length = validation.positive_int("max_length", max_length)
+        self.max_source_length = max_source_length
+        self.max_length = max_length
         self.built = True
         # Processors deserialized from a saved Translator get their vocabularies afterwards.
         if source_processor.has_vocabulary and target_processor.has_vocabulary:
             self._check_vocabularies()
+
+    @property
+    def max_source_length(self) -> int:
+        """The most source tokens read; assigning anything but a positive int raises."""
+        return self._max_source_length
+
+    @max_source_length.setter
+    def max_source_length(self, value: int) -> None:
+        self._max_source_length = validation.positive_int("max_source_length", value)
+
+    @property
+    def max_length(self) -> int:
+        """The most tokens generated per output; assigning anything but a positive int raises."""
+        return self._max_length
+
+    @max_length.setter
+    def max_length(self, value: int) -> None:
+        self._max_length = validation.positive_int("max_length", value)
 
     def _check_vocabularies(self) -> None:
         pairs = (
@@ -96,8 +118,13 @@ class Translator(keras.layers.Layer):
 
     def _generate(self, texts, return_attention=False, batch_size=64):
         if isinstance(texts, (str, bytes)):
-            raise ValueError("`texts` must be a list of strings; wrap a single string in a list.")
-        texts = [_as_text(text) for text in texts]
+            raise ValueError(
+                "`texts` must be a list of strings; wrap a single string in a list. "
+                f"Received: texts={texts!r}"
+            )
+        if not isinstance(texts, Iterable):
+            raise ValueError(f"`texts` must be a list of strings. Received: texts={texts!r}")
+        texts = [_as_text(index, text) for index, text in enumerate(texts)]
         validation.positive_int("batch_size", batch_size)
         self._check_vocabularies()
         for start in range(0, len(texts), batch_size):
@@ -188,6 +215,8 @@ class Translator(keras.layers.Layer):
     def save(self, path: str | os.PathLike, include_optimizer: bool = True) -> None:
         """Saves everything to one `.keras` file (replaced if it exists), or to a new directory
         for any other path (an existing non-empty directory raises rather than mixing files).
+        The new version is written beside the old one and renamed over it once complete, so a
+        failed or interrupted save leaves the old file intact.
 
         `include_optimizer=False` leaves out the optimizer state and compile settings (a third
         of the size with Adam), for a file meant only for inference.
@@ -208,17 +237,43 @@ class Translator(keras.layers.Layer):
                 max_length=self.max_length,
                 name=self.name,
             )
-        keras.saving.save_model(translator, path, zipped=path.endswith(".keras"))
+        with atomic.replacing(path) as partial:
+            keras.saving.save_model(translator, partial, zipped=path.endswith(".keras"))
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> "Translator":
-        """Loads a `Translator` saved with `save`, under any backend."""
+        """Loads a `Translator` saved with `save`, under any backend.
+
+        A missing path raises `FileNotFoundError`; a file that is not a zip archive (empty,
+        truncated or of another kind), a directory without a saved Translator, or a save whose
+        vocabularies are missing raises `ValueError` naming the path.
+        """
         path = os.fspath(path)
         if not os.path.exists(path):
             raise FileNotFoundError(f"No saved Translator at {path!r}")
+        if os.path.isdir(path) and not os.path.isfile(os.path.join(path, "config.json")):
+            raise ValueError(
+                f"{path!r} is a directory without a saved Translator (no config.json)."
+            )
+        if os.path.isfile(path) and not zipfile.is_zipfile(path):
+            raise ValueError(
+                f"{path!r} is not a `.keras` zip archive ({os.path.getsize(path)} bytes): it is "
+                "empty, truncated or another kind of file."
+            )
         translator = keras.saving.load_model(path)
         if not isinstance(translator, cls):
             raise ValueError(f"{path!r} holds a {type(translator).__name__}, not a Translator.")
+        processors = {
+            "source_processor": translator.source_processor,
+            "target_processor": translator.target_processor,
+        }
+        missing = [name for name, processor in processors.items() if not processor.has_vocabulary]
+        if missing:
+            raise ValueError(
+                f"{path!r} holds no vocabulary for {', '.join(missing)}: the save is incomplete "
+                "(its vocabulary assets are missing)."
+            )
+        translator._check_vocabularies()
         return translator
 
     def export(self, path: str | os.PathLike) -> None:
@@ -229,13 +284,17 @@ class Translator(keras.layers.Layer):
         """
         self._check_vocabularies()
         export.check_exportable(self, path)
-        if keras.backend.backend() == "tensorflow":
-            export.export_translator(self, path)
-            return
+        with atomic.replacing(path) as partial:
+            if keras.backend.backend() == "tensorflow":
+                export.export_translator(self, partial)
+            else:
+                self._export_in_child(partial)
+
+    def _export_in_child(self, path: str) -> None:
         with tempfile.TemporaryDirectory() as directory:
             saved = os.path.join(directory, "translator.keras")
             self.save(saved, include_optimizer=False)
-            command = [sys.executable, "-c", _EXPORT_CHILD, saved, os.fspath(path)]
+            command = [sys.executable, "-c", _EXPORT_CHILD, saved, path]
             environment = {
                 **os.environ,
                 "KERAS_BACKEND": "tensorflow",
@@ -272,9 +331,19 @@ class Translator(keras.layers.Layer):
         return cls(**config)
 
 
-def _as_text(text) -> str:
+def _as_text(index: int, text) -> str:
+    """Item `index` of `texts` as a str that TensorFlow can encode as UTF-8."""
     if isinstance(text, bytes):
         return text.decode("utf-8", errors="replace")
     if not isinstance(text, str):
-        raise ValueError(f"`texts` must hold strings. Received an item {text!r}")
+        raise ValueError(f"`texts` must hold strings. Received an item {text!r} at index {index}")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        near = text[max(error.start - 20, 0) : error.start + 20]
+        raise ValueError(
+            f"`texts[{index}]` holds the lone surrogate {text[error.start]!r} at position "
+            f"{error.start}, which UTF-8 cannot encode (a half of a surrogate pair, not text). "
+            f"Received: texts[{index}] with {near!r} around it"
+        ) from None
     return text
