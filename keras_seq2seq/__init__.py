@@ -10,12 +10,12 @@ API map, each re-exporting the subpackage module that implements it; `choices` h
 some settings take, without importing anything, for the command line.
 
 Importing the package is cheap: it loads neither Keras nor a backend, so `keras-seq2seq --help`
-answers at once. The names below (`keras_seq2seq.Translator`, `keras_seq2seq.samplers`, ...)
-load on first use, and with them the registration of this package's classes for
-`keras.saving`; when Keras is already imported (`import keras` before `import keras_seq2seq`),
-they all load at once, as the saved files' users expect. Code that imports keras_seq2seq before
-Keras and then calls `keras.saving.load_model` directly should touch `keras_seq2seq.Translator`
-(or `keras_seq2seq.Seq2Seq`) first, or load with `Translator.load`.
+answers at once. The first use of a name below (`keras_seq2seq.Translator`,
+`from keras_seq2seq import samplers`, ...) loads them all, and with them the registration of
+this package's classes for `keras.saving`; when Keras is already imported (`import keras` before
+`import keras_seq2seq`), they all load at once. Changed in 0.2: code that imports keras_seq2seq
+before Keras and then calls `keras.saving.load_model` directly, using no name of the package,
+must use one first (or load with `Translator.load`).
 """
 
 import importlib
@@ -51,18 +51,15 @@ _CLASS_MODULES = {
 
 
 def __getattr__(name: str) -> Any:
-    """Imports a class of `__all__` or a submodule (`samplers`, `model`, ...) on first access.
-
-    PEP 562; importing the whole package once put every submodule here, as attributes.
-    """
-    if name in _CLASS_MODULES:
-        value = getattr(importlib.import_module(_CLASS_MODULES[name]), name)
-    elif importlib.util.find_spec(f"{__name__}.{name}") is not None:
-        value = importlib.import_module(f"{__name__}.{name}")
-    else:
+    """Imports a submodule (`samplers`, `model`, ...) on first access; a name of `__all__`
+    imports all of them, so that every class is registered for `keras.saving` (PEP 562)."""
+    if name in __all__:
+        _import_all()
+        return globals()[name]
+    if importlib.util.find_spec(f"{__name__}.{name}") is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    globals()[name] = value
-    return value
+    globals()[name] = importlib.import_module(f"{__name__}.{name}")
+    return globals()[name]
 
 
 def __dir__() -> list[str]:
@@ -71,7 +68,10 @@ def __dir__() -> list[str]:
 
 def _import_all() -> None:
     for name in __all__:
-        __getattr__(name)
+        if name in _CLASS_MODULES:
+            globals()[name] = getattr(importlib.import_module(_CLASS_MODULES[name]), name)
+        else:
+            globals()[name] = importlib.import_module(f"{__name__}.{name}")
 
 
 if "keras" in sys.modules:

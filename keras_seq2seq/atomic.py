@@ -23,30 +23,57 @@ def replacing(path: str | os.PathLike) -> Iterator[str]:
 
     The temporary path is in the same directory (a rename within one file system is atomic)
     and ends with `path`'s own name, so suffix rules such as Keras's `.keras` or `.weights.h5`
-    hold for it. A directory can replace a missing or empty directory only.
+    hold for it. A replaced file's permission bits are kept. A directory replaces a directory
+    in two renames: the old one is moved aside, then removed once the new one is in place. A
+    remote path (`gs://...`, any `scheme://`) is yielded as it is: no rename is atomic there.
+    Two writers of one target at once are not supported (each removes the other's partial).
+
+    Args:
+        path: the file or directory to replace (or create).
 
     Example:
     >>> with atomic.replacing("model.keras") as partial:
     ...     model.save(partial)
     """
+    if "://" in os.fspath(path):
+        yield os.fspath(path)
+        return
     path = os.path.abspath(os.fspath(path))
     directory, name = os.path.split(path)
     os.makedirs(directory, exist_ok=True)
     for stale in glob.glob(os.path.join(glob.escape(directory), f".*{PARTIAL}{glob.escape(name)}")):
         _remove(stale)  # left by a write that was killed
-    partial = os.path.join(directory, f".{uuid.uuid4().hex[:8]}{PARTIAL}{name}")
+    token = uuid.uuid4().hex[:8]
+    partial = os.path.join(directory, f".{token}{PARTIAL}{name}")
+    aside = os.path.join(directory, f".{token}-old{PARTIAL}{name}")
     try:
         yield partial
         if os.path.isfile(partial):
             with open(partial, "rb") as file:
                 os.fsync(file.fileno())  # on disk before it replaces the old version
-        os.replace(partial, path)
+            if os.path.isfile(path):
+                shutil.copymode(path, partial)
+        moved_aside = os.path.isdir(partial) and os.path.isdir(path) and bool(os.listdir(path))
+        if moved_aside:
+            os.replace(path, aside)
+        try:
+            os.replace(partial, path)
+        except BaseException:
+            if moved_aside:
+                os.replace(aside, path)
+            raise
     finally:
         _remove(partial)
+        _remove(aside)
 
 
 def write_text(path: str | os.PathLike, text: str) -> None:
-    """Replaces the file `path` with `text` (UTF-8) atomically."""
+    """Replaces the file `path` with `text` (UTF-8) atomically.
+
+    Args:
+        path: the file.
+        text: its new content.
+    """
     with replacing(path) as partial, open(partial, "w", encoding="utf-8") as file:
         file.write(text)
 

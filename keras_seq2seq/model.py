@@ -1,5 +1,6 @@
 """`Seq2Seq`: an encoder and a decoder trained with `model.fit`, with scheduled sampling."""
 
+import contextlib
 import os
 from collections.abc import Callable
 from typing import Any
@@ -10,7 +11,6 @@ from keras import ops
 
 from keras_seq2seq import atomic, samplers, validation
 from keras_seq2seq.backend import compiled, distribute
-from keras_seq2seq.data import pipeline
 from keras_seq2seq.data.arrays import check_ids, check_training_arrays, unpack_inputs
 from keras_seq2seq.layers.decoder import Decoder
 from keras_seq2seq.layers.encoder import Encoder
@@ -249,24 +249,28 @@ class Seq2Seq(trainers.ScheduledSamplingTrainer, keras.Model):
         """
         sizes = (self.encoder.vocabulary_size, self.decoder.vocabulary_size)
         check_training_arrays(x, y, *sizes, labels_required=labels_required)
+        if not _is_tf_dataset(x):
+            return x
+        from keras_seq2seq.data import pipeline  # TensorFlow is loaded: `x` is a tf.data dataset
+
         return pipeline.check_dataset_ids(x, *sizes)
 
     def fit(self, x=None, y=None, *args, **kwargs):
-        if not args and "shuffle" not in kwargs and type(x).__module__.startswith("tensorflow"):
+        if not args and "shuffle" not in kwargs and _is_tf_dataset(x):
             # A tf.data dataset brings its own order; Keras warns that it ignores shuffle=True.
             kwargs["shuffle"] = False
         x = self.check_data(x, y, labels_required=True)
-        with pipeline.dataset_id_errors():
+        with _dataset_id_errors(x):
             return super().fit(x, y, *args, **kwargs)
 
     def evaluate(self, x=None, y=None, *args, **kwargs):
         x = self.check_data(x, y, labels_required=True)
-        with pipeline.dataset_id_errors():
+        with _dataset_id_errors(x):
             return super().evaluate(x, y, *args, **kwargs)
 
     def predict(self, x, *args, **kwargs):
         x = self.check_data(x)
-        with pipeline.dataset_id_errors():
+        with _dataset_id_errors(x):
             return super().predict(x, *args, **kwargs)
 
     def generate(
@@ -383,3 +387,17 @@ class Seq2Seq(trainers.ScheduledSamplingTrainer, keras.Model):
         config["encoder"] = keras.saving.deserialize_keras_object(config["encoder"])
         config["decoder"] = keras.saving.deserialize_keras_object(config["decoder"])
         return cls(**config)
+
+
+def _is_tf_dataset(x) -> bool:
+    return type(x).__module__.startswith("tensorflow")
+
+
+def _dataset_id_errors(x) -> contextlib.AbstractContextManager:
+    """`pipeline.dataset_id_errors()` around a loop over a tf.data dataset; nothing otherwise,
+    so that this module does not import TensorFlow."""
+    if not _is_tf_dataset(x):
+        return contextlib.nullcontext()
+    from keras_seq2seq.data import pipeline
+
+    return pipeline.dataset_id_errors()

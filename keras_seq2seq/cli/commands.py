@@ -30,16 +30,17 @@ def train(run: RunSettings, run_dir: str) -> str:
     listing them.
     """
     directory = RunDirectory(run_dir)
+    resumed = directory.start(run)  # a finished run with other settings is refused too
     if directory.finished:
         print(f"{run_dir} is a finished run; its model is {directory.translator_path}")
         return directory.translator_path
-    if directory.start(run):
+    if resumed:
         print(f"Resuming the run in {run_dir}.")
     data, training = run.data, run.training
     keras.utils.set_random_seed(training.seed)
     processors = directory.load_processors(copy_from=data.processors_from)
     if processors is None:
-        processors = builder.adapt_processors(data, pipeline.read_tsv(data.train))
+        processors = builder.adapt_processors(data, read_pairs(data.train, "train on"))
         directory.save_processors(processors)
     source, target = processors
     model = builder.build_model(
@@ -98,11 +99,11 @@ def load_translator(model: str, decoding: DecodingSettings) -> Translator:
     return translator
 
 
-def read_evaluation_pairs(tsv: str) -> list[tuple[str, str]]:
-    """The pairs of a TSV file to evaluate on; raises, naming the file, when it has none."""
+def read_pairs(tsv: str, purpose: str = "evaluate") -> list[tuple[str, str]]:
+    """The pairs of a TSV file; raises, naming the file, when it has none to `purpose`."""
     pairs = pipeline.read_tsv(tsv)
     if not pairs:
-        raise ValueError(f"{tsv!r} holds no pairs to evaluate.")
+        raise ValueError(f"{tsv!r} holds no pairs to {purpose}.")
     return pairs
 
 
@@ -116,7 +117,7 @@ def evaluate(
 
     Args:
         translator: the `Translator` to score.
-        pairs: `(source, reference)` strings, e.g. `read_evaluation_pairs(tsv)`.
+        pairs: `(source, reference)` strings, e.g. `read_pairs(tsv)`.
         batch_size: texts decoded at once.
         output: also write the translations to this file, one per line.
 

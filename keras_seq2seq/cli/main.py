@@ -8,7 +8,7 @@ import contextlib
 import os
 import re
 import sys
-import tempfile
+import threading
 from collections.abc import Iterator
 
 from keras_seq2seq.cli import parser
@@ -30,19 +30,19 @@ def main(argv: list[str] | None = None) -> None:
     with status 130."""
     flags = parser.build_parser()
     args = flags.parse_args(argv)
-    with _quiet_tensorflow_log():  # the subcommands' modules import Keras and the backend
-        from keras_seq2seq.cli import commands, demo
 
     def translator():
         return commands.load_translator(args.model, parser.decoding_settings(args))
 
     try:
+        with _quiet_tensorflow_log():  # the subcommands' modules import Keras and the backend
+            from keras_seq2seq.cli import commands, demo
         if args.command == "demo":
             demo.run(args.run_dir, demo.QUICK if args.quick else demo.Budget(), seed=args.seed)
         elif args.command == "train":
             commands.train(parser.run_settings(args), args.run_dir)
         elif args.command == "evaluate":
-            pairs = commands.read_evaluation_pairs(args.tsv)  # checked before the slower load
+            pairs = commands.read_pairs(args.tsv)  # checked before the slower load
             commands.evaluate(translator(), pairs, args.batch_size, args.output)
         elif args.command == "translate":
             commands.translate(translator(), args.input, args.batch_size)
@@ -60,10 +60,12 @@ def main(argv: list[str] | None = None) -> None:
 def _quiet_tensorflow_log() -> Iterator[None]:
     """Keeps TensorFlow's C++ log below FATAL off stderr, if this loads TensorFlow.
 
-    Sets TF_CPP_MIN_LOG_LEVEL, and drops the lines the libraries log while they load (which no
-    setting reaches) from what the block writes to stderr. Nothing changes when the user set
-    TF_CPP_MIN_LOG_LEVEL (`TF_CPP_MIN_LOG_LEVEL=0 keras-seq2seq ...` shows the whole log) or
-    when TensorFlow is already loaded, by the program that calls `main`.
+    Sets TF_CPP_MIN_LOG_LEVEL, and while the block runs, passes what is written to stderr
+    through a filter that drops the lines the libraries log while they load (which no setting
+    reaches); everything else (a FATAL line, a warning, a traceback) goes through at once.
+    Nothing changes when the user set TF_CPP_MIN_LOG_LEVEL (`TF_CPP_MIN_LOG_LEVEL=0
+    keras-seq2seq ...` shows the whole log) or when TensorFlow is already loaded, by the program
+    that calls `main`.
     """
     if "TF_CPP_MIN_LOG_LEVEL" in os.environ or "tensorflow" in sys.modules:
         yield
@@ -71,16 +73,23 @@ def _quiet_tensorflow_log() -> Iterator[None]:
     os.environ["TF_CPP_MIN_LOG_LEVEL"] = _QUIET_TF_CPP_LOG_LEVEL
     sys.stderr.flush()
     stderr = os.dup(2)
-    # A file, not a pipe: a pipe that nobody reads would block the libraries once it is full.
-    with tempfile.TemporaryFile() as captured:
-        os.dup2(captured.fileno(), 2)
-        try:
-            yield
-        finally:
-            sys.stderr.flush()
-            os.dup2(stderr, 2)
-            os.close(stderr)
-            captured.seek(0)
-            for line in captured:
+    read_end, write_end = os.pipe()
+    os.dup2(write_end, 2)
+    os.close(write_end)
+
+    def forward() -> None:
+        with os.fdopen(read_end, "rb") as pipe:
+            for line in pipe:
                 if not _LOAD_TIME_LOG.match(line):
-                    os.write(2, line)
+                    os.write(stderr, line)
+
+    # A thread reads the pipe as it fills, so the libraries never block on it.
+    reader = threading.Thread(target=forward, daemon=True)
+    reader.start()
+    try:
+        yield
+    finally:
+        sys.stderr.flush()
+        os.dup2(stderr, 2)  # closes the pipe's last write end: the reader sees its end
+        reader.join()
+        os.close(stderr)

@@ -12,8 +12,10 @@ translator.keras.best.json  its monitored value and epoch
 done.json                   written when the run has finished, with the training history
 ```
 Running the same command again resumes from the newest backup that loads (a damaged one is
-reported and skipped) and drops the log rows of epochs after it; other settings are refused.
-Every file is replaced atomically (`keras_seq2seq.atomic`), so a kill never leaves a damaged one.
+reported and set aside) and drops the log rows of epochs after it; other settings are refused.
+Every file but `log.csv` is replaced atomically (`keras_seq2seq.atomic`), so a kill never leaves
+a damaged one; Keras's `CSVLogger` appends to `log.csv`, and a row a kill tore is dropped on
+resume.
 """
 
 import csv
@@ -86,8 +88,11 @@ class RunDirectory:
         """Stores the settings, or checks them against the stored ones, before anything else is
         written; returns whether this resumes a started run.
 
-        A started run with other settings raises, listing them. Settings stored by a run that
-        failed before writing anything else are replaced.
+        A started (or finished) run with other settings raises, listing them. Settings stored by
+        a run that failed before writing anything else are replaced.
+
+        Args:
+            settings: the settings of this invocation.
         """
         stored = self.stored_settings()
         if stored is None and self.started:
@@ -145,32 +150,57 @@ class RunDirectory:
                     found.append((int(json.load(file)["epoch"]), weights))
             except (OSError, ValueError, KeyError, TypeError) as error:
                 _report(f"Skipping the backup {weights}: its {metadata} is unreadable ({error}).")
+                self._discard(weights, keep_as=".damaged")
         return sorted(found, reverse=True)
 
     def restore(self, model: keras.Model) -> int:
         """Loads the newest backup that loads into `model` (weights and optimizer state) and
         keeps the log's rows of the epochs it holds; returns its number of finished epochs, 0
-        when there is none. A damaged backup is reported, with its path, and skipped."""
+        when there is none.
+
+        A damaged backup is reported, with its path, and renamed to `<name>.damaged` (kept for
+        inspection, never read again), so it cannot outrank the backups written after it.
+
+        Args:
+            model: the run's compiled model, built.
+        """
         if model.optimizer is not None and not model.optimizer.built:
             model.optimizer.build(model.trainable_variables)
         variables = list(model.variables) + list(getattr(model.optimizer, "variables", []))
         initial = [keras.ops.convert_to_numpy(v) for v in variables]
-        epochs = 0
-        for candidate, path in self.backups():
+        epochs, candidates = 0, self.backups()
+        for candidate, path in candidates:
             try:
                 model.load_weights(path)
             except Exception as error:  # h5py and Keras raise many kinds for a damaged file
                 _report(f"Skipping the damaged backup {path} ({type(error).__name__}: {error}).")
                 for variable, value in zip(variables, initial, strict=True):
                     variable.assign(value)  # a failed load may have assigned some variables
+                self._discard(path, keep_as=".damaged")
                 continue
             epochs = candidate
             break
         else:
-            if os.path.exists(self.backup_dir) and os.listdir(self.backup_dir):
+            if candidates:
                 _report(f"No backup in {self.backup_dir} loads; training restarts at epoch 0.")
         self._keep_log_rows(epochs)
         return epochs
+
+    def prune(self) -> None:
+        """Removes all but the newest `BACKUPS_KEPT` backups."""
+        for _, path in self.backups()[BACKUPS_KEPT:]:
+            self._discard(path)
+
+    def _discard(self, path: str, keep_as: str | None = None) -> None:
+        # A Keras backup's metadata goes with its weights.
+        paths = [path]
+        if os.path.basename(path) == KERAS_BACKUP[0]:
+            paths.append(os.path.join(self.backup_dir, KERAS_BACKUP[1]))
+        for each in filter(os.path.exists, paths):
+            if keep_as:
+                os.replace(each, each + keep_as)
+            else:
+                os.remove(each)
 
     def _keep_log_rows(self, epochs: int) -> None:
         # Rows of epochs after the restored backup (a kill between the row and the backup) go:
@@ -232,8 +262,7 @@ class EpochBackup(keras.callbacks.Callback):
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
         with atomic.replacing(self.directory.backup_path(epoch + 1)) as partial:
             self.model.save_weights(partial)  # `self.model` syncs JAX state into the variables
-        for _, path in self.directory.backups()[BACKUPS_KEPT:]:
-            os.remove(path)
+        self.directory.prune()
 
 
 def _report(message: str) -> None:

@@ -223,6 +223,11 @@ def check_dataset_ids(x, source_vocabulary_size: int, target_vocabulary_size: in
     stops the loop before the model sees it, and `dataset_id_errors` raises it as a `ValueError`
     naming the input and the id. The check is a minimum and a maximum per batch, inside the
     pipeline. Anything other than a dataset is returned as it is.
+
+    Args:
+        x: what `fit` was given as `x`.
+        source_vocabulary_size: the encoder's vocabulary size.
+        target_vocabulary_size: the decoder's vocabulary size.
     """
     if not isinstance(x, tf.data.Dataset):
         return x
@@ -240,7 +245,7 @@ def check_dataset_ids(x, source_vocabulary_size: int, target_vocabulary_size: in
         with tf.control_dependencies(checks):
             return tf.nest.map_structure(tf.identity, data)
 
-    return x.map(check)
+    return x.map(check, num_parallel_calls=tf.data.AUTOTUNE)
 
 
 def _id_check(name: str, ids, vocabulary_size: int) -> tf.Operation:

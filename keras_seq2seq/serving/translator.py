@@ -260,7 +260,12 @@ class Translator(keras.layers.Layer):
                 f"{path!r} is not a `.keras` zip archive ({os.path.getsize(path)} bytes): it is "
                 "empty, truncated or another kind of file."
             )
-        translator = keras.saving.load_model(path)
+        try:
+            translator = keras.saving.load_model(path)
+        except (ValueError, KeyError, TypeError) as error:  # a garbled config.json, for one
+            raise ValueError(
+                f"{path!r} could not be loaded as a Translator ({type(error).__name__}: {error})"
+            ) from error
         if not isinstance(translator, cls):
             raise ValueError(f"{path!r} holds a {type(translator).__name__}, not a Translator.")
         processors = {

@@ -77,3 +77,25 @@ def test_a_directory_replaces_an_empty_directory(tmp_path):
         os.makedirs(partial)
         np.save(os.path.join(partial, "weights.npy"), np.arange(3))
     assert os.listdir(target) == ["weights.npy"]
+
+
+def test_a_directory_replaces_a_full_directory_and_a_failure_keeps_it(tmp_path):
+    target = tmp_path / "saved"
+    target.mkdir()
+    (target / "old.txt").write_text("old")
+    with pytest.raises(OSError), atomic.replacing(target) as partial:
+        os.makedirs(partial)
+        raise OSError("disk full")
+    assert os.listdir(target) == ["old.txt"]
+    with atomic.replacing(target) as partial:
+        os.makedirs(partial)
+        (tmp_path / partial / "new.txt").write_text("new")
+    assert os.listdir(target) == ["new.txt"] and os.listdir(tmp_path) == ["saved"]
+
+
+def test_a_replaced_file_keeps_its_permissions(tmp_path):
+    path = tmp_path / "config.json"
+    path.write_text("{}")
+    os.chmod(path, 0o640)
+    atomic.write_text(path, '{"version": 2}')
+    assert os.stat(path).st_mode & 0o777 == 0o640

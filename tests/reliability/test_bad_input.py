@@ -179,6 +179,19 @@ def test_load_names_a_missing_vocabulary(saved, tmp_path):
     )
 
 
+def test_load_names_a_garbled_config(saved, tmp_path):
+    path = tmp_path / "garbled.keras"
+    with zipfile.ZipFile(saved) as complete, zipfile.ZipFile(path, "w") as garbled:
+        for name in complete.namelist():
+            garbled.writestr(
+                name, b'{"class_name": "Transl' if name == "config.json" else complete.read(name)
+            )
+    assert_rejected(
+        lambda: Translator.load(path),
+        f"{re.escape(repr(str(path)))} could not be loaded as a Translator",
+    )
+
+
 def test_a_latin1_tsv_warns_with_the_line_numbers(tmp_path):
     path = tmp_path / "latin1.tsv"
     lines = [f"{DIGITS[i % 10]}\tcafé {i}" for i in range(7)]

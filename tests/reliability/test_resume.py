@@ -95,18 +95,36 @@ def test_no_loadable_backup_restarts_from_the_initial_weights(tmp_path, capsys):
         np.testing.assert_array_equal(restored, saved)
 
 
-def test_a_keras_backup_with_garbled_metadata_is_named(tmp_path, capsys):
+def test_a_keras_backup_with_garbled_metadata_is_named_and_set_aside(tmp_path, capsys):
     directory = RunDirectory(tmp_path)
     os.makedirs(directory.backup_dir)
-    _compiled_model().save_weights(os.path.join(directory.backup_dir, "latest.weights.h5"))
+    weights = os.path.join(directory.backup_dir, "latest.weights.h5")
     metadata = os.path.join(directory.backup_dir, "training_metadata.json")
+    _compiled_model().save_weights(weights)
     with open(metadata, "w", encoding="utf-8") as file:
         file.write('{"epoch": 3, "bat')
     assert directory.restore(_compiled_model()) == 0
     assert f"its {metadata} is unreadable" in capsys.readouterr().err
+    assert sorted(os.listdir(directory.backup_dir)) == [
+        "latest.weights.h5.damaged",
+        "training_metadata.json.damaged",
+    ]
+    os.replace(weights + ".damaged", weights)
     with open(metadata, "w", encoding="utf-8") as file:
         json.dump({"epoch": 3, "batch": 0}, file)  # a good 0.2 backup still resumes
     assert directory.restore(_compiled_model()) == 3
+
+
+def test_backups_written_after_a_damaged_one_are_kept(tmp_path, capsys):
+    directory = RunDirectory(tmp_path)
+    model = _compiled_model()
+    _back_up_epochs(directory, model, 1)
+    os.replace(directory.backup_path(1), directory.backup_path(5))
+    with open(directory.backup_path(5), "r+b") as file:
+        file.truncate(100)
+    assert directory.restore(model) == 0
+    _back_up_epochs(directory, model, 2)  # a restarted run backs up epochs 1 and 2
+    assert [e for e, _ in directory.backups()] == [2, 1]
 
 
 def test_a_garbled_best_record_is_an_error_naming_it(trained_translator, tmp_path):
@@ -144,24 +162,28 @@ def test_settings_are_written_first_and_always_compared(tmp_path, monkeypatch, c
     assert os.listdir(other) == ["config.json"]  # failed before learning anything
 
 
-def test_a_run_killed_mid_epoch_resumes_to_a_complete_run(tmp_path):
+def test_a_run_killed_mid_epoch_resumes_to_a_complete_run(tmp_path, capsys):
     train = _tsv(tmp_path / "train.tsv", datasets.spelled_digits(1000, seed=1))
     valid = _tsv(tmp_path / "valid.tsv", datasets.spelled_digits(64, seed=2))
     run = tmp_path / "run"
     args = ["train", "--train", train, "--valid", valid, "--run-dir", str(run), "--epochs", "2",
             *TINY_RUN]  # fmt: skip
     child = subprocess.Popen([sys.executable, "-m", "keras_seq2seq", *args])
-    log = run / "log.csv"
+    log, first_backup = run / "log.csv", RunDirectory(run).backup_path(1)
     try:
-        while child.poll() is None and not (log.exists() and len(_logged_epochs(log)) >= 1):
+        while child.poll() is None and not os.path.exists(first_backup):
             time.sleep(0.05)
         assert child.poll() is None, "the run ended before it could be killed"
-        child.send_signal(signal.SIGKILL)  # mid-epoch 1, or while writing epoch 0's backup
+        child.send_signal(signal.SIGKILL)  # in epoch 1 (the next backup is written atomically)
     finally:
         child.kill()
         child.wait()
     assert not (run / "done.json").exists()
+    first_row = log.read_text().splitlines()[:2]
     cli.main(args)
+    output = capsys.readouterr()
+    assert "Resuming the run" in output.out and "restarts" not in output.err
     assert _logged_epochs(log) == [0, 1]
+    assert log.read_text().splitlines()[:2] == first_row  # epoch 0 was not trained again
     assert (run / "done.json").exists() and not (run / "backup").exists()
     assert isinstance(Translator.load(run / "translator.keras"), Translator)
