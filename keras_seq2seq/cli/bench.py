@@ -10,7 +10,14 @@ Prints target tokens per second of `train_on_batch` for teacher forcing (ratio 1
 scheduled sampling at ratio 0.5 (argmax predictions), and sentences per second of `generate`
 (20 output tokens, random weights) for greedy search and for beam search of width 5 with length
 penalty 0.6, with the time of the first (compiling) call of each. `--dtype-policy` runs it all
-under a Keras dtype policy (float32 by default).
+under a Keras dtype policy (float32 by default). It also reports the CPU (model and vector
+extensions) and the backend's matmul roofline: the GFLOP/s of a 2048 x 2048 float32 matmul, and
+of a bfloat16 one where the CPU computes bfloat16 natively.
+
+    python -m keras_seq2seq.bench --compare-peer /path/to/tfa-venv/bin/python [--reps 5]
+
+runs the reference peer's script with that interpreter, then this benchmark under each backend,
+and prints one table of ratios to the peer (`keras_seq2seq.cli.compare`).
 """
 
 import argparse
@@ -21,6 +28,7 @@ import keras
 import numpy as np
 
 from keras_seq2seq import samplers
+from keras_seq2seq.cli import compare, machine
 from keras_seq2seq.cli.builder import build_model
 from keras_seq2seq.cli.settings import ModelSettings
 from keras_seq2seq.model import Seq2Seq
@@ -91,6 +99,12 @@ def decode_throughput(reps: int) -> dict:
     return results
 
 
+def roofline() -> dict:
+    """The backend's matmul GFLOP/s in float32, and in bfloat16 where the CPU has it natively."""
+    dtypes = ["float32"] + (["bfloat16"] if machine.has_native_bfloat16() else [])
+    return {f"gemm_{dtype}_gflops": machine.gemm_gflops(dtype) for dtype in dtypes}
+
+
 def device_name() -> str:
     """`"gpu"` when the active backend computes on a GPU, else `"cpu"`."""
     backend = keras.backend.backend()
@@ -110,26 +124,44 @@ def device_name() -> str:
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--reps", type=int, default=10, help="timed calls per figure")
-    parser.add_argument("--part", choices=("all", "train", "decode"), default="all")
+    parser.add_argument("--part", choices=("all", "train", "decode", "roofline"), default="all")
     parser.add_argument("--json", help="also write the figures to this file")
     parser.add_argument(
         "--dtype-policy",
         default="float32",
         help="a Keras dtype policy for the models, e.g. mixed_bfloat16",
     )
+    parser.add_argument(
+        "--compare-peer",
+        metavar="PYTHON",
+        help="run the peer's script with this interpreter, then every backend; print the ratios",
+    )
+    parser.add_argument("--peer-script", default=compare.PEER_SCRIPT, help="the peer's script")
     args = parser.parse_args(argv)
-    keras.mixed_precision.set_dtype_policy(args.dtype_policy)
-    results = {
-        "backend": keras.backend.backend(),
-        "keras": keras.__version__,
-        "dtype_policy": args.dtype_policy,
-        "device": device_name(),
-    }
-    if args.part in ("all", "train"):
-        results.update(train_throughput(args.reps))
-    if args.part in ("all", "decode"):
-        results.update(decode_throughput(args.reps))
-    print(json.dumps(results, indent=1))
+    if args.compare_peer:
+        extra = ("--dtype-policy", args.dtype_policy)
+        results = compare.compare(
+            args.compare_peer, args.peer_script, args.reps, bench_arguments=extra
+        )
+        results["cpu"] = machine.cpu_description()
+        print(f"CPU: {results['cpu']['model']} ({', '.join(results['cpu']['flags'])})")
+        print(compare.ratio_table(results))
+    else:
+        keras.mixed_precision.set_dtype_policy(args.dtype_policy)
+        results = {
+            "backend": keras.backend.backend(),
+            "keras": keras.__version__,
+            "dtype_policy": args.dtype_policy,
+            "device": device_name(),
+            "cpu": machine.cpu_description(),
+        }
+        if args.part in ("all", "train"):
+            results.update(train_throughput(args.reps))
+        if args.part in ("all", "decode"):
+            results.update(decode_throughput(args.reps))
+        if args.part in ("all", "roofline"):
+            results.update(roofline())
+        print(json.dumps(results, indent=1))
     if args.json:
         with open(args.json, "w") as f:
             json.dump(results, f, indent=1)
