@@ -1,4 +1,4 @@
-"""Shared test helpers: the Keras serialization round trip and the bad-argument check."""
+"""Shared test helpers: the Keras serialization round trip, the bad-argument check and TSV files."""
 
 from collections.abc import Callable
 from typing import TypeVar
@@ -26,3 +26,9 @@ def assert_rejected(make: Callable[[], object], message: str) -> None:
     """Asserts that `make()` raises a `ValueError` whose text matches the regex `message`."""
     with pytest.raises(ValueError, match=message):
         make()
+
+
+def write_tsv(path, pairs) -> str:
+    """Writes `(source, target)` pairs as a UTF-8 `source<TAB>target` file; returns its path."""
+    path.write_text("".join(f"{s}\t{t}\n" for s, t in pairs), encoding="utf-8")
+    return str(path)

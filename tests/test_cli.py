@@ -6,6 +6,7 @@ import json
 import os
 
 import pytest
+from helpers import write_tsv
 
 from keras_seq2seq import cli, datasets
 from keras_seq2seq.cli import builder, parser
@@ -15,16 +16,11 @@ from keras_seq2seq.training.callbacks import TimeBudget
 SMALL_MODEL = ["--embedding-dim", "16", "--units", "32", "--dropout", "0", "--label-smoothing", "0"]
 
 
-def _write_tsv(path, pairs):
-    path.write_text("".join(f"{s}\t{t}\n" for s, t in pairs), encoding="utf-8")
-    return str(path)
-
-
 @pytest.fixture(scope="module")
 def tsv_files(tmp_path_factory):
     directory = tmp_path_factory.mktemp("data")
-    train = _write_tsv(directory / "train.tsv", datasets.spelled_digits(1500, seed=1))
-    valid = _write_tsv(directory / "valid.tsv", datasets.spelled_digits(100, seed=2))
+    train = write_tsv(directory / "train.tsv", datasets.spelled_digits(1500, seed=1))
+    valid = write_tsv(directory / "valid.tsv", datasets.spelled_digits(100, seed=2))
     return train, valid
 
 

@@ -10,6 +10,7 @@ import os
 import keras
 import papermill
 import pytest
+from helpers import write_tsv
 
 from keras_seq2seq import datasets
 
@@ -65,9 +66,7 @@ def test_notebook_runs(name, tmp_path):
     parameters = {**PARAMETERS[name], "BACKEND": backend}
     if name == "02_translation":
         pairs = datasets.spelled_digits(PARAMETERS[name]["MAX_PAIRS"], seed=0)
-        tsv = tmp_path / "pairs.tsv"
-        tsv.write_text("".join(f"{s}\t{t}\n" for s, t in pairs), encoding="utf-8")
-        parameters["TSV"] = str(tsv)
+        parameters["TSV"] = write_tsv(tmp_path / "pairs.tsv", pairs)
     papermill.execute_notebook(
         os.path.join(EXAMPLES, f"{name}.ipynb"),
         str(tmp_path / f"{name}.out.ipynb"),

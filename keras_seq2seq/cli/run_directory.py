@@ -164,12 +164,17 @@ class RunDirectory:
         Args:
             model: the run's compiled model, built.
         """
+        candidates = self.backups()
+        epochs = self._load_newest(model, candidates) if candidates else 0
+        self._keep_log_rows(epochs)
+        return epochs
+
+    def _load_newest(self, model: keras.Model, candidates: list[tuple[int, str]]) -> int:
         if model.optimizer is not None and not model.optimizer.built:
             model.optimizer.build(model.trainable_variables)
         variables = list(model.variables) + list(getattr(model.optimizer, "variables", []))
         initial = [keras.ops.convert_to_numpy(v) for v in variables]
-        epochs, candidates = 0, self.backups()
-        for candidate, path in candidates:
+        for epochs, path in candidates:
             try:
                 model.load_weights(path)
             except Exception as error:  # h5py and Keras raise many kinds for a damaged file
@@ -178,13 +183,9 @@ class RunDirectory:
                     variable.assign(value)  # a failed load may have assigned some variables
                 self._discard(path, keep_as=".damaged")
                 continue
-            epochs = candidate
-            break
-        else:
-            if candidates:
-                _report(f"No backup in {self.backup_dir} loads; training restarts at epoch 0.")
-        self._keep_log_rows(epochs)
-        return epochs
+            return epochs
+        _report(f"No backup in {self.backup_dir} loads; training restarts at epoch 0.")
+        return 0
 
     def prune(self) -> None:
         """Removes all but the newest `BACKUPS_KEPT` backups."""

@@ -13,6 +13,7 @@ import keras
 import numpy as np
 import pytest
 from conftest import tiny_model
+from helpers import write_tsv
 
 from keras_seq2seq import cli, datasets
 from keras_seq2seq.cli import builder
@@ -134,13 +135,8 @@ def test_a_garbled_best_record_is_an_error_naming_it(trained_translator, tmp_pat
         SaveBestTranslator(trained_translator, str(path), "val_loss")
 
 
-def _tsv(path, pairs):
-    path.write_text("".join(f"{s}\t{t}\n" for s, t in pairs), encoding="utf-8")
-    return str(path)
-
-
 def test_settings_are_written_first_and_always_compared(tmp_path, monkeypatch, capsys):
-    train = _tsv(tmp_path / "train.tsv", datasets.spelled_digits(64, seed=1))
+    train = write_tsv(tmp_path / "train.tsv", datasets.spelled_digits(64, seed=1))
     run = tmp_path / "run"
     args = ["train", "--train", train, "--run-dir", str(run), "--epochs", "1", *TINY_RUN]
 
@@ -163,8 +159,8 @@ def test_settings_are_written_first_and_always_compared(tmp_path, monkeypatch, c
 
 
 def test_a_run_killed_mid_epoch_resumes_to_a_complete_run(tmp_path, capsys):
-    train = _tsv(tmp_path / "train.tsv", datasets.spelled_digits(1000, seed=1))
-    valid = _tsv(tmp_path / "valid.tsv", datasets.spelled_digits(64, seed=2))
+    train = write_tsv(tmp_path / "train.tsv", datasets.spelled_digits(1000, seed=1))
+    valid = write_tsv(tmp_path / "valid.tsv", datasets.spelled_digits(64, seed=2))
     run = tmp_path / "run"
     args = ["train", "--train", train, "--valid", valid, "--run-dir", str(run), "--epochs", "2",
             *TINY_RUN]  # fmt: skip
