@@ -83,6 +83,13 @@ class Seq2Seq(trainers.ScheduledSamplingTrainer, keras.Model):
             raise ValueError(f"`encoder` must be an Encoder. Received: encoder={encoder!r}")
         if not isinstance(decoder, Decoder):
             raise ValueError(f"`decoder` must be a Decoder. Received: decoder={decoder!r}")
+        if decoder.copy_attention and encoder.vocabulary_size != decoder.vocabulary_size:
+            raise ValueError(
+                "A decoder with `copy_attention=True` reads source ids as target ids, so the "
+                "encoder and decoder need one (joint) vocabulary of the same size. Received: "
+                f"encoder vocabulary_size={encoder.vocabulary_size}, "
+                f"decoder vocabulary_size={decoder.vocabulary_size}"
+            )
         self.encoder = encoder
         self.decoder = decoder
         prediction = validation.renamed("sampling", sampling, "prediction", prediction, "argmax")
@@ -153,6 +160,7 @@ class Seq2Seq(trainers.ScheduledSamplingTrainer, keras.Model):
             teacher_forced=teacher_forced,
             sample_noise=sample_noise,
             training=training,
+            source_ids=self.encoder.memory_order(source_ids),
         )
 
     def branch_on_teacher_forcing(self, teacher_forced, forward: Callable):
@@ -358,7 +366,7 @@ class Seq2Seq(trainers.ScheduledSamplingTrainer, keras.Model):
         return sampler(
             self.decoder.step,
             state,
-            self.decoder.prepare_memory(memory, mask),
+            self.decoder.prepare_memory(memory, mask, self.encoder.memory_order(source_ids)),
             mask,
             max_length,
             min_length=min_length,

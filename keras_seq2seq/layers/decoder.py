@@ -1,10 +1,10 @@
 """The decoder: embedding, an RNN stack, optional attention and the output projection.
 
 One step function, `cell_step`, turns an embedded previous token and the state into the output
-that the projection maps to logits. Teacher forcing, scheduled sampling (`step_loop`) and every
-sampler (through `step`) run it, so training and inference cannot drift apart. Teacher forcing
-without input feeding runs the whole target through the RNN layers at once instead (the same
-math, fused kernels).
+that `logits` maps to logits (the output projection, mixed with copying under copy attention).
+Teacher forcing, scheduled sampling (`step_loop`) and every sampler (through `step`) run it, so
+training and inference cannot drift apart. Teacher forcing without input feeding runs the whole
+target through the RNN layers at once instead (the same math, fused kernels).
 """
 
 import keras
@@ -12,7 +12,7 @@ from keras import ops, tree
 
 from keras_seq2seq import validation
 from keras_seq2seq.backend import distribute, time_loop
-from keras_seq2seq.layers import cells, step_loop
+from keras_seq2seq.layers import cells, copy, step_loop
 from keras_seq2seq.layers.attention import resolve_attention
 
 BRIDGES = ("copy", "dense", "zero")
@@ -27,6 +27,13 @@ class Decoder(keras.layers.Layer):
     output as the query, and combines context and output into the attentional vector
     `tanh(W [context; output])` (Luong et al. 2015). Without attention the top layer's output is
     projected directly: the plain decoder of Sutskever et al. 2014.
+
+    With `copy_attention`, a gate `sigmoid(w . [context; query; embedded input] + b)` mixes the
+    vocabulary distribution with the attention weights moved onto the source tokens' ids (the
+    pointer-generator of See et al. 2017, `keras_seq2seq.layers.copy`), so the decoder can emit a
+    source token it never learned to generate. Source and target ids must be one id space (a
+    joint vocabulary), and `source_ids` must be passed. The logits are then the mixture's
+    log-probabilities.
 
     Args:
         vocabulary_size: the target vocabulary size (input embedding and output logits).
@@ -44,6 +51,7 @@ class Decoder(keras.layers.Layer):
             for bidirectional or unequal encoders) or `"zero"`.
         dropout: the dropout rate on the embeddings and on each RNN layer's output.
         residual: add each layer's input to its output, between stacked layers of equal width.
+        copy_attention: mix in copying from the source (needs attention).
         seed: the seed of the dropout masks.
 
     Call arguments:
@@ -51,6 +59,8 @@ class Decoder(keras.layers.Layer):
         memory: `(batch, S, memory_dim)` encoder outputs.
         memory_mask: bool `(batch, S)`, False at source padding.
         encoder_states: the encoder's final states, one list per layer.
+        source_ids: int `(batch, S)`, the source tokens as target ids; needed with
+            `copy_attention`, ignored otherwise.
         teacher_forced: optional bool `(batch, T)`: True feeds `decoder_input_ids[:, t]` at
             step `t`, False feeds the model's own prediction from step `t - 1` (scheduled
             sampling; no gradient flows through the prediction). `None` is teacher forcing,
@@ -84,6 +94,7 @@ class Decoder(keras.layers.Layer):
         bridge: str = "copy",
         dropout: float = 0.0,
         residual: bool = False,
+        copy_attention: bool = False,
         seed: int | None = None,
         **kwargs,
     ):
@@ -103,6 +114,12 @@ class Decoder(keras.layers.Layer):
         self.bridge = validation.one_of("bridge", bridge, BRIDGES)
         self.dropout = validation.unit_interval("dropout", dropout, include_one=False)
         self.residual = bool(residual)
+        self.copy_attention = bool(copy_attention)
+        if self.copy_attention and self.attention is None:
+            raise ValueError(
+                "`copy_attention=True` copies with the attention weights and needs attention. "
+                f"Received: attention={attention!r}"
+            )
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed)
         self.embedding = keras.layers.Embedding(
@@ -120,6 +137,9 @@ class Decoder(keras.layers.Layer):
                 name="attentional",
                 dtype=self.dtype_policy,
             )
+        if self.copy_attention:
+            # Its output is the gate's logit; `copy.mix` works in log space.
+            self.copy_gate = keras.layers.Dense(1, name="copy_gate", dtype=self.dtype_policy)
         self.bridge_dense = None
         self.output_projection = keras.layers.Dense(
             self.vocabulary_size, name="output_projection", dtype=self.dtype_policy
@@ -156,6 +176,8 @@ class Decoder(keras.layers.Layer):
             if not self.attention.built:  # a deserialized attention layer comes built
                 self.attention.build((batch, self.units), memory_shape)
             self.attention_dense.build((batch, memory_shape[-1] + self.units))
+        if self.copy_attention:
+            self.copy_gate.build((batch, memory_shape[-1] + self.units + self.embedding_dim))
         self.output_projection.build((batch, self.output_dim))
         encoder_structure = [[s[-1] for s in layer] for layer in (encoder_states_shape or [])]
         if self.bridge == "copy" and encoder_structure != self.state_structure:
@@ -197,25 +219,49 @@ class Decoder(keras.layers.Layer):
             state["feed"] = ops.zeros((batch_size, self.attention_layer_size), dtype=dtype)
         return state
 
-    def prepare_memory(self, memory, memory_mask):
-        """Loop-invariant attention inputs: the memory, its projected keys and its mask."""
+    def prepare_memory(self, memory, memory_mask, source_ids=None):
+        """Loop-invariant attention inputs: the memory, its projected keys and its mask, and
+        with copy attention the source ids (int `(batch, S)`, as target ids)."""
         if self.attention is None:
             return {}
-        return {
+        prepared = {
             "values": memory,
             "keys": self.attention.compute_keys(memory),
             "mask": memory_mask,
         }
+        if self.copy_attention:
+            if source_ids is None:
+                raise ValueError(
+                    "A decoder with `copy_attention=True` needs `source_ids`. Received: None"
+                )
+            prepared["source_ids"] = ops.cast(source_ids, "int32")
+        return prepared
 
-    def _attend(self, query, memory):
-        """The attentional vector for `(batch, [T,] units)` queries, and attention weights."""
+    def _attend(self, query, embedded, memory):
+        """For `(batch, [T,] units)` queries and their embedded inputs: the attentional vector,
+        the attention weights, and the copy gate's logit (None without copy attention)."""
         if self.attention is None:
-            return query, None
+            return query, None, None
         context, weights = self.attention(
             query, memory["values"], keys=memory["keys"], mask=memory["mask"]
         )
         combined = ops.concatenate([ops.cast(context, query.dtype), query], axis=-1)
-        return self.attention_dense(combined), weights
+        gate = None
+        if self.copy_attention:
+            gate = self.copy_gate(ops.concatenate([combined, embedded], axis=-1))
+        return self.attention_dense(combined), weights, gate
+
+    def logits(self, output, weights, gate, memory, vocabulary_logits=None):
+        """Logits `(batch, [T,] V)` from `cell_step`'s output, weights and gate.
+
+        `vocabulary_logits`, when given, is `output_projection(output)` computed already. With
+        copy attention the result is the mixture's log-probabilities (`copy.mix`).
+        """
+        if vocabulary_logits is None:
+            vocabulary_logits = self.output_projection(output)
+        if not self.copy_attention:
+            return vocabulary_logits
+        return copy.mix(vocabulary_logits, weights, gate, memory["source_ids"])
 
     def _after_layer(self, index, output, layer_input, dropout_masks):
         """The residual connection and dropout after RNN layer `index` (a step or a sequence)."""
@@ -225,15 +271,19 @@ class Decoder(keras.layers.Layer):
         return output
 
     def cell_step(self, embedded, state, memory, dropout_masks):
-        """One step from an embedded token `(batch, embedding_dim)`: `(output, state, weights)`.
+        """One step from an embedded token `(batch, embedding_dim)`:
+        `(output, state, weights, gate)`.
 
-        `output (batch, output_dim)` is what the output projection maps to logits; `memory` is
+        `output (batch, output_dim)` is what `logits` maps to logits; `memory` is
         `prepare_memory(...)`; `dropout_masks` holds this step's slices of
-        `draw_dropout_masks(...)` (`{}` without dropout); `weights` are `(batch, S)` or None.
+        `draw_dropout_masks(...)` (`{}` without dropout); `weights` are `(batch, S)` or None;
+        `gate (batch, 1)` is the logit of the copy gate (the probability of generating rather
+        than copying), None without copy attention.
         """
         x = embedded
         if "embedding" in dropout_masks:
             x = x * dropout_masks["embedding"]
+        embedded = x
         if self.feeds_input:
             x = ops.concatenate([x, state["feed"]], axis=-1)
         new_rnn = []
@@ -241,19 +291,19 @@ class Decoder(keras.layers.Layer):
             output, layer_state = layer.cell(x, state["rnn"][index])
             new_rnn.append(list(layer_state))
             x = self._after_layer(index, output, x, dropout_masks)
-        output, weights = self._attend(x, memory)
+        output, weights, gate = self._attend(x, embedded, memory)
         new_state = {"rnn": new_rnn}
         if self.feeds_input:
             new_state["feed"] = output
-        return output, new_state, weights
+        return output, new_state, weights, gate
 
     def step(self, token_ids, state, memory):
         """Decodes one token: `(logits (batch, vocabulary_size), new_state, weights)`.
 
         `memory` is `prepare_memory(...)`; `weights` are `(batch, S)` or None without attention.
         """
-        output, state, weights = self.cell_step(self.embedding(token_ids), state, memory, {})
-        return self.output_projection(output), state, weights
+        output, state, weights, gate = self.cell_step(self.embedding(token_ids), state, memory, {})
+        return self.logits(output, weights, gate, memory), state, weights
 
     # -- training over a whole target ----------------------------------------------------------
 
@@ -273,12 +323,14 @@ class Decoder(keras.layers.Layer):
     def _parallel_teacher_forced(self, decoder_input_ids, state, memory, masks):
         """Teacher forcing over the whole target at once (only without input feeding)."""
         embedded = self.embedding(decoder_input_ids)
-        x = embedded * masks["embedding"] if "embedding" in masks else embedded
+        if "embedding" in masks:
+            embedded = embedded * masks["embedding"]
+        x = embedded
         for index, layer in enumerate(self.rnn_layers):
             with time_loop.weights_read_once(layer.weights):
                 output, *_ = layer(x, initial_state=state["rnn"][index])
             x = self._after_layer(index, output, x, masks)
-        return self._attend(x, memory)[0]
+        return self.logits(*self._attend(x, embedded, memory), memory)
 
     def call(
         self,
@@ -291,20 +343,20 @@ class Decoder(keras.layers.Layer):
         dropout_masks=None,
         training=None,
         choice=None,
+        source_ids=None,
     ):
         validation.integer_ids("decoder_input_ids", decoder_input_ids)
         teacher_forced = validation.renamed("choice", choice, "teacher_forced", teacher_forced)
         batch_size = ops.shape(decoder_input_ids)[0]
         length = step_loop.sequence_length(decoder_input_ids)
         state = self.initial_state(encoder_states, batch_size)
-        attention_memory = self.prepare_memory(memory, memory_mask)
+        attention_memory = self.prepare_memory(memory, memory_mask, source_ids)
         if dropout_masks is None:
             dropout_masks = self.draw_dropout_masks(batch_size, length, training)
         if teacher_forced is None and self.parallel_teacher_forcing:
-            outputs = self._parallel_teacher_forced(
+            return self._parallel_teacher_forced(
                 decoder_input_ids, state, attention_memory, dropout_masks
             )
-            return self.output_projection(outputs)
         return step_loop.run_steps(
             self,
             decoder_input_ids,
@@ -337,5 +389,6 @@ class Decoder(keras.layers.Layer):
             "bridge": self.bridge,
             "dropout": self.dropout,
             "residual": self.residual,
+            "copy_attention": self.copy_attention,
             "seed": self.seed,
         }

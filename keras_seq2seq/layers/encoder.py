@@ -132,11 +132,17 @@ class Encoder(keras.layers.Layer):
             return ops.concatenate([forward, backward], axis=-1)
         return forward + backward
 
+    def memory_order(self, source_ids):
+        """`source_ids (batch, S)` in the order of the memory's positions: reversed within each
+        source's length with `reverse_source`, unchanged otherwise (what copy attention copies)."""
+        if not self.reverse_source:
+            return source_ids
+        return reverse_within_length(source_ids, ops.not_equal(source_ids, PAD_ID))
+
     def call(self, source_ids, training=None):
         validation.integer_ids("source_ids", source_ids)
         mask = ops.not_equal(source_ids, PAD_ID)
-        if self.reverse_source:
-            source_ids = reverse_within_length(source_ids, mask)
+        source_ids = self.memory_order(source_ids)
         x = self.dropout_layer(self.embedding(source_ids), training=training)
         states = []
         for index, layer in enumerate(self.rnn_layers):

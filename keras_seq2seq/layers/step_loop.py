@@ -4,7 +4,8 @@ Each step feeds either the true previous token or the model's own prediction fro
 before (`teacher_forced`, drawn before the loop), runs `Decoder.cell_step`, and, when some row
 feeds a prediction, projects its output to logits to make the next prediction. The projection of
 the whole sequence happens after the loop, in one matmul; where the loop already computed the
-logits, only its gradient is added (`known_projection`).
+logits, only its gradient is added (`known_projection`). With copy attention the loop also
+collects each step's attention weights and copy gate, and the mixture is taken after it.
 """
 
 import keras
@@ -56,16 +57,20 @@ def run_steps(decoder, decoder_input_ids, teacher_forced, sample_noise, state, m
         state, previous_prediction = carry
         true_t, forced_t, noise_t, masks_t = inputs
         token = ops.where(forced_t, true_t, previous_prediction)
-        output, state, _ = decoder.cell_step(decoder.embedding(token), state, memory, masks_t)
+        output, state, weights, gate = decoder.cell_step(
+            decoder.embedding(token), state, memory, masks_t
+        )
 
         def predict():
             logits = ops.stop_gradient(projection(output))
-            return _predict(logits, noise_t if sample_noise is not None else None), logits
+            mixed = ops.stop_gradient(decoder.logits(output, weights, gate, memory, logits))
+            return _predict(mixed, noise_t if sample_noise is not None else None), logits
 
         prediction, logits = ops.cond(
             predicting, predict, lambda: (ops.zeros_like(true_t), no_logits)
         )
-        return (state, prediction), (output, logits)
+        copy_parts = (weights, gate) if decoder.copy_attention else ()
+        return (state, prediction), (output, logits, *copy_parts)
 
     inputs = (
         time_major(ids),
@@ -75,14 +80,17 @@ def run_steps(decoder, decoder_input_ids, teacher_forced, sample_noise, state, m
     )
     with time_loop.weights_read_once(decoder.weights):
         _, outputs = time_loop.scan(body, (state, ids[:, 0]), inputs, sequence_length(ids))
-    outputs, logits = map(time_major, outputs)
+    outputs, logits, *copy_parts = map(time_major, outputs)
     # Only the value is chosen here; the gradient is the projection's, outside any branch.
     logits = ops.cond(
         predicting,
         lambda: logits,
         lambda: ops.stop_gradient(projection(outputs)),
     )
-    return known_projection(projection, outputs, logits)
+    logits = known_projection(projection, outputs, logits)
+    if not copy_parts:
+        return logits
+    return decoder.logits(outputs, *copy_parts, memory, vocabulary_logits=logits)
 
 
 def _predict(logits, uniform_noise):

@@ -108,6 +108,13 @@ class Translator(keras.layers.Layer):
                     f"`{name}` has {processor.vocabulary_size} tokens but the model expects "
                     f"{size}; build the model with the processors' vocabulary sizes."
                 )
+        joint = self.source_processor.vocabulary == self.target_processor.vocabulary
+        if self.model.decoder.copy_attention and not joint:
+            raise ValueError(
+                "The model's decoder copies source tokens (`copy_attention=True`), which needs "
+                "one vocabulary shared by `source_processor` and `target_processor`; theirs "
+                "differ. Learn a joint vocabulary (`--joint-vocabulary`)."
+            )
 
     def source_ids(self, texts: list[str]) -> np.ndarray:
         """Texts to right-padded int32 source ids `(batch, S)`, cut to `max_source_length`."""
