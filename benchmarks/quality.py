@@ -4,11 +4,13 @@
         --out runs/quality --minutes 25
 
 Trains one model per architecture (plain Sutskever encoder-decoder, Bahdanau attention, Luong
-attention; both attention models feed their attention back as input) on `train.tsv` with
+attention, Luong with copy attention over a joint vocabulary; the attention models feed their
+attention back as input) on `train.tsv` with
 `keras-seq2seq train --time-budget`, then scores
 greedy and beam-5 (length penalty 0.6) decoding on `valid.tsv` with `keras-seq2seq evaluate`
 (sacreBLEU, default 13a tokenization; chrF; exact match) and prints a Markdown table. Subword
-vocabularies are learned once, by the first run, and reused by the others. Not a test: it needs
+vocabularies are learned once, by the first run of each kind (per side, or joint), and reused by
+the others of that kind. Not a test: it needs
 the shared data folder and skips (exit 0) when it is absent.
 """
 
@@ -20,6 +22,7 @@ import sys
 
 ARCHITECTURES = {
     "luong": ["--attention", "luong"],
+    "luong-copy": ["--attention", "luong", "--copy-attention", "--joint-vocabulary"],
     "bahdanau": ["--attention", "bahdanau"],
     "sutskever": ["--attention", "none", "--reverse-source"],
 }
@@ -54,13 +57,14 @@ def main() -> None:
     budgets = args.minutes * len(args.architectures) if len(args.minutes) == 1 else args.minutes
     if unknown or len(budgets) != len(args.architectures):
         parser.error(f"unknown architectures {unknown} or not one budget per architecture")
-    rows, first_run = [], None
+    rows, first_runs = [], {}
     for name, minutes in zip(args.architectures, budgets, strict=True):
         run_dir = os.path.join(args.out, name)
-        reuse = ["--processors-from", first_run] if first_run else []
+        joint = "--joint-vocabulary" in ARCHITECTURES[name]
+        reuse = ["--processors-from", first_runs[joint]] if joint in first_runs else []
         _cli("train", "--train", train, "--valid", valid, "--run-dir", run_dir,
              "--time-budget", str(minutes), *COMMON, *ARCHITECTURES[name], *reuse)  # fmt: skip
-        first_run = first_run or run_dir
+        first_runs.setdefault(joint, run_dir)
         for beam in ("1", "5"):
             output = os.path.join(run_dir, f"valid.beam{beam}.txt")
             printed = _cli("evaluate", "--model", run_dir, "--tsv", valid,

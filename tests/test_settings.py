@@ -76,6 +76,15 @@ def test_differences_name_each_setting():
         (lambda: RunSettings.from_dict({**VERSION_1, "colour": 1}), r"\['colour'\]"),
         (lambda: RunSettings.from_dict({"version": 2, "data": {}}), "'data'"),
         (lambda: RunSettings.from_dict([1]), "JSON object"),
+        (
+            lambda: DataSettings(train="t", target_level="word", joint_vocabulary=True),
+            "source_level='subword', target_level='word'",
+        ),
+        (lambda: ModelSettings(attention="none", copy_attention=True), "attention='none'"),
+        (
+            lambda: RunSettings(DataSettings(train="t"), ModelSettings(copy_attention=True)),
+            "--joint-vocabulary",
+        ),
     ],
 )
 def test_bad_settings_name_the_value(make, message):
@@ -115,6 +124,18 @@ def test_builder_follows_the_settings():
     assert builder.build_schedule(TrainingSettings()) is None
     linear = builder.build_schedule(TrainingSettings(schedule="linear", schedule_floor=0.25))
     assert isinstance(linear, schedules.Linear) and linear.get_config()["floor"] == 0.25
+
+
+def test_a_joint_vocabulary_is_learned_from_both_sides_and_shared():
+    data = DataSettings(train="t", source_level="word", target_level="word",
+                        vocabulary_size=20, joint_vocabulary=True)  # fmt: skip
+    source, target = builder.adapt_processors(data, [("open file", "Datei öffnen")])
+    assert source.vocabulary == target.vocabulary
+    assert {"open", "Datei", "öffnen"} <= set(source.vocabulary)
+    assert (source.name, target.name) == ("source", "target")
+    model = builder.build_model(ModelSettings(units=8, embedding_dim=4, copy_attention=True),
+                                source.vocabulary_size, target.vocabulary_size)  # fmt: skip
+    assert model.decoder.copy_attention
 
 
 def test_every_setting_has_a_flag():

@@ -56,6 +56,7 @@ def build_model(
         input_feeding=settings.input_feeding,
         bridge="dense" if settings.bidirectional else "copy",
         dropout=settings.dropout,
+        copy_attention=settings.copy_attention,
         seed=seed,
     )
     return Seq2Seq(encoder, decoder, seed=seed)
@@ -96,8 +97,23 @@ def build_sampler(settings: DecodingSettings) -> samplers.Sampler:
 def adapt_processors(
     settings: DataSettings, pairs: Iterable[tuple[str, str]]
 ) -> tuple[TextProcessor, TextProcessor]:
-    """Source and target `TextProcessor`s with vocabularies learned from `pairs`."""
+    """Source and target `TextProcessor`s with vocabularies learned from `pairs`.
+
+    With `joint_vocabulary`, one vocabulary is learned from both sides' texts and both processors
+    hold it.
+    """
     pairs = list(pairs)
+    if settings.joint_vocabulary:
+        source = TextProcessor(
+            settings.source_level,
+            settings.vocabulary_size,
+            case_fold=settings.case_fold,
+            name="source",
+        )
+        source.adapt(text for pair in pairs for text in pair)
+        target = TextProcessor.from_config({**source.get_config(), "name": "target"})
+        target.set_vocabulary(source.vocabulary)
+        return source, target
     processors = []
     for side, (name, level) in enumerate(
         (("source", settings.source_level), ("target", settings.target_level))

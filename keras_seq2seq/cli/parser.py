@@ -93,7 +93,12 @@ def _add_train_flags(train: argparse.ArgumentParser) -> None:
         "--vocabulary-size",
         type=int,
         default=_default(data_part, "vocabulary_size"),
-        help="per language",
+        help="per language, or in all with --joint-vocabulary",
+    )
+    data.add_argument(
+        "--joint-vocabulary",
+        action="store_true",
+        help="one vocabulary learned from both languages (needed by --copy-attention)",
     )
     data.add_argument("--case-fold", action="store_true", help="fold case before tokenizing")
     data.add_argument(
@@ -124,6 +129,11 @@ def _add_train_flags(train: argparse.ArgumentParser) -> None:
         "--attention", choices=settings.ATTENTIONS, default=_default(model_part, "attention")
     )
     model.add_argument("--no-input-feeding", action="store_true")
+    model.add_argument(
+        "--copy-attention",
+        action="store_true",
+        help="pointer-generator decoder that can copy source tokens (with --joint-vocabulary)",
+    )
     model.add_argument("--dropout", type=float, default=_default(model_part, "dropout"))
     fitting = train.add_argument_group("training")
     for name in ("batch_size", "epochs", "learning_rate", "label_smoothing"):

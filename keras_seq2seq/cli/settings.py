@@ -26,7 +26,9 @@ class DataSettings:
         train: the training pairs, a `source<TAB>target` TSV file.
         valid: the validation pairs (they pick the best epoch), or None.
         source_level, target_level: the `TextProcessor` level of each side.
-        vocabulary_size: the most tokens per side.
+        vocabulary_size: the most tokens per side (of the one vocabulary, if joint).
+        joint_vocabulary: learn one vocabulary from both sides' texts and use it for both
+            (needs the same level on both sides; copy attention needs it).
         case_fold: fold case before tokenizing.
         processors_from: a run directory whose text processors are reused, or None.
         max_source_length: the most source tokens.
@@ -39,6 +41,7 @@ class DataSettings:
     source_level: str = "subword"
     target_level: str = "subword"
     vocabulary_size: int = 8000
+    joint_vocabulary: bool = False
     case_fold: bool = False
     processors_from: str | None = None
     max_source_length: int = 100
@@ -49,6 +52,11 @@ class DataSettings:
         validation.one_of("source_level", self.source_level, LEVELS)
         validation.one_of("target_level", self.target_level, LEVELS)
         validation.positive_int("vocabulary_size", self.vocabulary_size)
+        if self.joint_vocabulary and self.source_level != self.target_level:
+            raise ValueError(
+                "joint_vocabulary needs the same level on both sides. Received: "
+                f"source_level={self.source_level!r}, target_level={self.target_level!r}"
+            )
         validation.positive_int("max_source_length", self.max_source_length)
         validation.positive_int("max_target_length", self.max_target_length)
         validation.one_of("too_long", self.too_long, TOO_LONG)
@@ -70,6 +78,8 @@ class ModelSettings:
         attention: `"luong"`, `"bahdanau"` or `"none"`.
         input_feeding: feed the previous attentional vector into the next decoder step.
         dropout: the dropout rate of the encoder and the decoder.
+        copy_attention: the pointer-generator decoder, which can copy source tokens (needs
+            attention and a joint vocabulary).
     """
 
     cell: str = "lstm"
@@ -82,6 +92,7 @@ class ModelSettings:
     attention: str = "luong"
     input_feeding: bool = True
     dropout: float = 0.2
+    copy_attention: bool = False
 
     def __post_init__(self):
         validation.one_of("cell", self.cell, CELLS)
@@ -92,6 +103,11 @@ class ModelSettings:
         validation.positive_int("units", self.units)
         validation.one_of("attention", self.attention, ATTENTIONS)
         validation.unit_interval("dropout", self.dropout, include_one=False)
+        if self.copy_attention and self.attention == "none":
+            raise ValueError(
+                "copy_attention copies with the attention weights and needs attention. "
+                f"Received: attention={self.attention!r}"
+            )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -181,6 +197,14 @@ class RunSettings:
     model: ModelSettings = ModelSettings()
     training: TrainingSettings = TrainingSettings()
     decoding: DecodingSettings = DecodingSettings()
+
+    def __post_init__(self):
+        joint = self.data.joint_vocabulary or self.data.processors_from is not None
+        if self.model.copy_attention and not joint:
+            raise ValueError(
+                "copy_attention reads source ids as target ids and needs joint_vocabulary "
+                "(the flag --joint-vocabulary). Received: joint_vocabulary=False"
+            )
 
     def to_dict(self) -> dict:
         return {
