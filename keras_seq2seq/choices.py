@@ -5,5 +5,6 @@ This module imports nothing, so that the command line can list them (`keras-seq2
 """
 
 CELLS = ("lstm", "gru", "simple_rnn")  # the RNN kinds: `layers.cells.RNN_LAYERS`
-LEVELS = ("character", "word", "subword")  # how `text.TextProcessor` splits text into tokens
+# How `text.TextProcessor` splits text into tokens.
+LEVELS = ("character", "word", "subword", "sentencepiece")
 TOO_LONG = ("truncate", "drop")  # what `pipeline.text_pairs_dataset` does beyond the limits

@@ -9,6 +9,7 @@ from keras_seq2seq.data.text import (
     MAX_BYTES_PER_WORD,
     NORMALIZATIONS,
     RESERVED_TOKENS,
+    SENTENCEPIECE_FILE,
     VOCABULARY_FILE,
     TextProcessor,
 )
@@ -19,6 +20,7 @@ __all__ = [
     "MAX_BYTES_PER_WORD",
     "NORMALIZATIONS",
     "RESERVED_TOKENS",
+    "SENTENCEPIECE_FILE",
     "VOCABULARY_FILE",
     "TextProcessor",
 ]

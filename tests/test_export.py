@@ -5,10 +5,13 @@ import subprocess
 import sys
 import textwrap
 
+import keras
 import pytest
 from helpers import assert_rejected
 
-from keras_seq2seq import samplers
+from keras_seq2seq import Seq2Seq, samplers
+from keras_seq2seq.data.text import RESERVED_TOKENS, TextProcessor
+from keras_seq2seq.layers import Decoder, Encoder
 from keras_seq2seq.serving.translator import Translator
 
 TEXTS = ["123", "4071", "", "  ", "99 1", "١٢ Ж", "5" * 40]
@@ -86,6 +89,31 @@ def test_exported_model_serves_the_same_translations(tmp_path, trained_translato
     assert "Shape of tensor texts [] is not compatible with expected shape [?]" in scalar
     assert served["fuzz"] == [300, True]  # every text served, as valid UTF-8, finite scores
     assert not served["package_imported"]
+
+
+def test_a_copy_attention_sentencepiece_translator_saves_exports_and_serves_the_same(tmp_path):
+    # One SentencePiece model for both sides, as copy attention needs; served by a process
+    # that imports only tensorflow and tensorflow_text.
+    source = TextProcessor("sentencepiece", 400, name="source")
+    source.adapt(["open the file %s", "Datei %s öffnen", "x1 {0} y2", "{0} lesen"] * 3)
+    target = TextProcessor("sentencepiece", 400, vocabulary=source.vocabulary_data(),
+                           name="target")  # fmt: skip
+    keras.utils.set_random_seed(0)
+    size = source.vocabulary_size
+    model = Seq2Seq(Encoder(size, 8, 16), Decoder(size, 8, 16, attention="luong",
+                                                  copy_attention=True))  # fmt: skip
+    translator = Translator(source, target, model, sampler=samplers.BeamSearch(2),
+                            max_source_length=12, max_length=6)  # fmt: skip
+    texts = ["open the file %s", "x1 {0} ünseen 🙂", ""]
+    translations = translator.translate(texts)
+    translator.save(tmp_path / "copy.keras")
+    assert Translator.load(tmp_path / "copy.keras").translate(texts) == translations
+    translator.export(tmp_path / "serving")
+    served = _serve(tmp_path / "serving", texts)
+    assert served["translations"] == translations and not served["package_imported"]
+    words = [f"w{index}" for index in range(size - len(RESERVED_TOKENS))]
+    other = TextProcessor("word", size, vocabulary=[*RESERVED_TOKENS, *words])  # same size
+    assert_rejected(lambda: Translator(source, other, model), "one vocabulary shared")
 
 
 def test_sampling_cannot_be_exported(tmp_path, trained_translator):

@@ -126,12 +126,16 @@ def test_builder_follows_the_settings():
     assert isinstance(linear, schedules.Linear) and linear.get_config()["floor"] == 0.25
 
 
-def test_a_joint_vocabulary_is_learned_from_both_sides_and_shared():
-    data = DataSettings(train="t", source_level="word", target_level="word",
-                        vocabulary_size=20, joint_vocabulary=True)  # fmt: skip
+@pytest.mark.parametrize("level, size", [("word", 20), ("sentencepiece", 300)])
+def test_a_joint_vocabulary_is_learned_from_both_sides_and_shared(level, size):
+    data = DataSettings(train="t", source_level=level, target_level=level,
+                        vocabulary_size=size, joint_vocabulary=True)  # fmt: skip
     source, target = builder.adapt_processors(data, [("open file", "Datei öffnen")])
     assert source.vocabulary == target.vocabulary
-    assert {"open", "Datei", "öffnen"} <= set(source.vocabulary)
+    assert source.vocabulary_data() == target.vocabulary_data()
+    ids = target.tokenize(["open Datei öffnen"])  # both sides' words, none unknown
+    assert 3 not in ids.flat_values.numpy()
+    assert source.detokenize(ids).numpy()[0].decode() == "open Datei öffnen"
     assert (source.name, target.name) == ("source", "target")
     model = builder.build_model(ModelSettings(units=8, embedding_dim=4, copy_attention=True),
                                 source.vocabulary_size, target.vocabulary_size)  # fmt: skip

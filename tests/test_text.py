@@ -1,4 +1,7 @@
-"""`TextProcessor`: normalization, three tokenization levels, ids back to text, saving."""
+"""`TextProcessor`: normalization, four tokenization levels, ids back to text, saving.
+
+The sentencepiece level's own behaviour (byte fallback, placeholders) is in
+`test_sentencepiece.py`."""
 
 import json
 import zipfile
@@ -18,7 +21,10 @@ MIXED = [
     "日本語のテキストです。Привет, мир!",
     "«Ελληνικά» [x] {y} a/b a-b ##tag",
 ]
-LEVELS = ["character", "word", "subword"]
+LEVELS = ["character", "word", "subword", "sentencepiece"]
+# The levels that map characters outside the vocabulary to the unknown token (sentencepiece
+# spells them as bytes) and take a vocabulary of any size.
+LISTED_LEVELS = LEVELS[:3]
 
 
 def _adapted(level, texts=MIXED, **kwargs):
@@ -88,11 +94,16 @@ def test_invalid_utf8_becomes_replacement_character():
     assert processor.tokenize(tf.constant([b"ab\xffc"])).shape[0] == 1
 
 
-@pytest.mark.parametrize("level", LEVELS)
+@pytest.mark.parametrize("level", LISTED_LEVELS)
 def test_unseen_characters_become_unknown(level):
     processor = _adapted(level)
     ids = processor.tokenize(["Ж⌘"]).flat_values.numpy()
     assert len(ids) > 0 and np.all(ids == 3)
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_ids_outside_the_vocabulary_detokenize_as_unknown(level):
+    processor = _adapted(level)
     assert processor.detokenize([[999, -1]]).numpy()[0].count(b"[UNK]") == 2
 
 
@@ -104,7 +115,7 @@ def test_empty_and_whitespace_texts(level):
     assert _decode(processor.detokenize(ids)) == ["", ""]
 
 
-@pytest.mark.parametrize("level", LEVELS)
+@pytest.mark.parametrize("level", LISTED_LEVELS)
 def test_vocabulary_size_limit_and_reserved_tokens(level):
     processor = _adapted(level, size=30)
     vocabulary = processor.vocabulary
@@ -145,6 +156,7 @@ def test_vocabulary_is_an_asset_that_survives_save_and_load(tmp_path, level):
         names = archive.namelist()
         config = json.loads(archive.read("config.json"))
     assert any(name.endswith("vocabulary.json") for name in names)
+    assert any(name.endswith("sentencepiece.model") for name in names) == (level == "sentencepiece")
     assert "vocabulary" not in config["config"] and "Hello" not in json.dumps(config)
     loaded = keras.saving.load_model(path)
     assert isinstance(loaded, TextProcessor)

@@ -112,7 +112,7 @@ def adapt_processors(
         )
         source.adapt(text for pair in pairs for text in pair)
         target = TextProcessor.from_config({**source.get_config(), "name": "target"})
-        target.set_vocabulary(source.vocabulary)
+        target.set_vocabulary(source.vocabulary_data())
         return source, target
     processors = []
     for side, (name, level) in enumerate(

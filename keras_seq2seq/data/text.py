@@ -11,6 +11,7 @@ import tensorflow_text as tf_text
 from tensorflow_text.tools.wordpiece_vocab import wordpiece_tokenizer_learner_lib
 
 from keras_seq2seq import choices, validation
+from keras_seq2seq.data import sentencepiece
 from keras_seq2seq.special_ids import END_ID, PAD_ID, START_ID, UNK_ID
 
 RESERVED_TOKENS = ("[PAD]", "[START]", "[END]", "[UNK]")
@@ -20,6 +21,7 @@ JOINER = "\uffed"
 LEVELS = choices.LEVELS
 NORMALIZATIONS = ("NFKC", "NFC", None)
 VOCABULARY_FILE = "vocabulary.json"
+SENTENCEPIECE_FILE = "sentencepiece.model"
 MAX_BYTES_PER_WORD = 1000
 
 
@@ -37,25 +39,36 @@ class TextProcessor(keras.layers.Layer):
       `"!"`), and scripts written without spaces are cut at script changes.
     - `"subword"`: the word-level pieces cut into WordPiece subwords, with a vocabulary learned
       by tensorflow-text's WordPiece learner in `adapt`.
+    - `"sentencepiece"`: a SentencePiece unigram model (Kudo 2018) over the normalized text,
+      trained by the `sentencepiece` package in `adapt` (seconds) and run by tensorflow-text's
+      `SentencepieceTokenizer`. Characters outside the model are spelled as UTF-8 bytes (byte
+      fallback), so no text becomes unknown. Format placeholders (`%s`, `%.*s`, `%1$s`, `{0}`)
+      seen at least twice in `adapt` are pieces of their own and are never split. Needs
+      `max_vocabulary_size` above 260 (the 4 reserved tokens and 256 bytes) plus the
+      characters of the texts.
 
     At the word and subword levels a token that follows the previous one without a space
     carries the joiner mark `JOINER` (U+FFED) in front, so `detokenize` restores the spacing of
-    the normalized text exactly, punctuation included.
+    the normalized text exactly, punctuation included; sentencepiece pieces carry the spaces
+    themselves (as U+2581, which normalization at that level turns into a space).
 
     Ids 0-3 are reserved: padding, start, end and unknown (`RESERVED_TOKENS`). Tokens not in the
     vocabulary become unknown (3); at the subword level, a piece that cannot be spelled with the
     vocabulary becomes a single unknown token. The vocabulary is saved as an asset file of the
-    layer (`vocabulary.json`), not in its config.
+    layer (`vocabulary.json`, and `sentencepiece.model` at the sentencepiece level), not in its
+    config.
 
     The processor runs TensorFlow ops whatever the Keras backend is, so it can sit inside a
     `tf.data` pipeline; `tokenize` and `detokenize` also take Python strings and NumPy arrays.
 
     Args:
-        level: `"character"`, `"word"` or `"subword"`.
+        level: `"character"`, `"word"`, `"subword"` or `"sentencepiece"`.
         max_vocabulary_size: the most tokens in the vocabulary, the four reserved ones included.
         normalization: the Unicode normalization form, `"NFKC"`, `"NFC"` or None.
         case_fold: fold case (Unicode case folding: `"Straße"` becomes `"strasse"`).
-        vocabulary: the tokens, the reserved ones first; usually learned with `adapt` instead.
+        vocabulary: the tokens, the reserved ones first, or at the sentencepiece level the
+            serialized SentencePiece model (bytes, as `vocabulary_data()` returns); usually
+            learned with `adapt` instead.
         **kwargs: base `keras.layers.Layer` arguments.
 
     Call arguments:
@@ -98,6 +111,7 @@ class TextProcessor(keras.layers.Layer):
             raise ValueError(f"`case_fold` must be a bool. Received: case_fold={case_fold!r}")
         self.case_fold = case_fold
         self._vocabulary = None
+        self._sentencepiece_model = None
         self.built = True  # no weights: the vocabulary is an asset
         if vocabulary is not None:
             self.set_vocabulary(vocabulary)
@@ -119,9 +133,59 @@ class TextProcessor(keras.layers.Layer):
         self._check_vocabulary()
         return len(self._vocabulary)
 
-    def set_vocabulary(self, vocabulary: Iterable[str]) -> None:
-        """Sets the vocabulary: the reserved tokens, then distinct other tokens."""
+    def vocabulary_data(self) -> "list[str] | bytes":
+        """What `set_vocabulary` takes to give another processor this vocabulary: the tokens, or
+        at the sentencepiece level the serialized SentencePiece model."""
+        self._check_vocabulary()
+        if self.level == "sentencepiece":
+            return self._sentencepiece_model
+        return list(self._vocabulary)
+
+    def set_vocabulary(self, vocabulary: "Iterable[str] | bytes") -> None:
+        """Sets the vocabulary: the reserved tokens, then distinct other tokens; at the
+        sentencepiece level, a serialized SentencePiece model (bytes) whose first pieces are the
+        reserved tokens."""
+        if self.level == "sentencepiece":
+            self._set_sentencepiece_model(vocabulary)
+            return
+        if isinstance(vocabulary, bytes):
+            raise ValueError(
+                "A serialized SentencePiece model is a vocabulary only at the sentencepiece "
+                f"level. Received: level={self.level!r}"
+            )
         vocabulary = tuple(str(token) for token in vocabulary)
+        self._check_token_list(vocabulary)
+        if self.level == "subword":
+            self._wordpiece = tf_text.FastWordpieceTokenizer(
+                list(vocabulary),
+                suffix_indicator=JOINER,
+                unknown_token=RESERVED_TOKENS[UNK_ID],
+                no_pretokenization=True,
+                # Runs of scripts written without spaces can be long; past this they become one
+                # unknown token.
+                max_bytes_per_word=MAX_BYTES_PER_WORD,
+                token_out_type=tf.int32,
+            )
+        else:
+            keys = tf.constant(vocabulary[len(RESERVED_TOKENS) :], tf.string)
+            values = tf.range(len(RESERVED_TOKENS), len(vocabulary), dtype=tf.int32)
+            initializer = tf.lookup.KeyValueTensorInitializer(keys, values)
+            self._table = tf.lookup.StaticHashTable(initializer, default_value=UNK_ID)
+        self._vocabulary = vocabulary
+        self._tokens = tf.constant(vocabulary, tf.string)
+
+    def _sentencepiece(self) -> tf_text.SentencepieceTokenizer:
+        """A tokenizer of the SentencePiece model, new at each use.
+
+        Its model lives in a resource that the op's cached kernel owns, and TensorFlow drops
+        that cache when a seed is set (`keras.utils.set_random_seed`), so a tokenizer kept
+        across calls can lose its model. A new one finds the cached kernel, or makes it again.
+        """
+        return tf_text.SentencepieceTokenizer(model=self._sentencepiece_model, out_type=tf.int32)
+
+    def _check_token_list(self, vocabulary: tuple) -> None:
+        """Raises unless `vocabulary` starts with the reserved tokens, has no duplicate and fits
+        `max_vocabulary_size`."""
         if vocabulary[: len(RESERVED_TOKENS)] != RESERVED_TOKENS:
             raise ValueError(
                 f"`vocabulary` must start with the reserved tokens {list(RESERVED_TOKENS)}. "
@@ -135,27 +199,26 @@ class TextProcessor(keras.layers.Layer):
                 f"`vocabulary` has {len(vocabulary)} tokens, more than "
                 f"max_vocabulary_size={self.max_vocabulary_size}."
             )
-        self._vocabulary = vocabulary
-        keys = tf.constant(vocabulary[len(RESERVED_TOKENS) :], tf.string)
-        if self.level == "subword":
-            self._wordpiece = tf_text.FastWordpieceTokenizer(
-                list(vocabulary),
-                suffix_indicator=JOINER,
-                unknown_token=RESERVED_TOKENS[UNK_ID],
-                no_pretokenization=True,
-                # Runs of scripts written without spaces can be long; past this they become one
-                # unknown token.
-                max_bytes_per_word=MAX_BYTES_PER_WORD,
-                token_out_type=tf.int32,
+
+    def _set_sentencepiece_model(self, model: bytes) -> None:
+        """Runs the serialized SentencePiece `model`; its pieces become the vocabulary."""
+        if not isinstance(model, bytes):
+            raise ValueError(
+                "At the sentencepiece level `vocabulary` is a serialized SentencePiece model "
+                f"(bytes). Received: {type(model).__name__}"
             )
-        else:
-            values = tf.range(len(RESERVED_TOKENS), len(vocabulary), dtype=tf.int32)
-            initializer = tf.lookup.KeyValueTensorInitializer(keys, values)
-            self._table = tf.lookup.StaticHashTable(initializer, default_value=UNK_ID)
+        self._sentencepiece_model = model
+        tokenizer = self._sentencepiece()
+        size = int(tokenizer.vocab_size())
+        pieces = tokenizer.id_to_string(tf.range(size)).numpy()
+        vocabulary = tuple(piece.decode("utf-8") for piece in pieces)
+        self._check_token_list(vocabulary)
+        self._vocabulary = vocabulary
         self._tokens = tf.constant(vocabulary, tf.string)
 
     def adapt(self, texts: "Iterable[str] | tf.data.Dataset", batch_size: int = 4096) -> None:
-        """Learns the vocabulary from texts: the most frequent tokens, or WordPiece subwords.
+        """Learns the vocabulary from texts: the most frequent tokens, WordPiece subwords, or a
+        SentencePiece model.
 
         Args:
             texts: an iterable of strings, or a `tf.data.Dataset` of scalar strings.
@@ -164,6 +227,18 @@ class TextProcessor(keras.layers.Layer):
         if isinstance(texts, (str, bytes)):
             raise ValueError("`texts` must be a collection of strings, not one string.")
         validation.positive_int("batch_size", batch_size)
+        if self.level == "sentencepiece":
+            normalized = [
+                text.decode("utf-8")
+                for batch in _batches(texts, batch_size)
+                for text in self.normalize(batch).numpy()
+            ]
+            if not any(normalized):
+                raise ValueError("`texts` holds no tokens to learn a vocabulary from.")
+            self.set_vocabulary(
+                sentencepiece.train(normalized, self.max_vocabulary_size, RESERVED_TOKENS)
+            )
+            return
         counts = collections.Counter()
         for batch in _batches(texts, batch_size):
             pieces = self._pieces(self.normalize(batch))
@@ -196,7 +271,8 @@ class TextProcessor(keras.layers.Layer):
         """Valid UTF-8, Unicode normalization, case folding and single spaces, `(batch,)`.
 
         Case folding (`tf_text.case_fold_utf8`) includes NFKC, whatever `normalization` is. The
-        joiner mark is removed from the text, so it never reaches a token by accident.
+        joiner mark is removed from the text, so it never reaches a token by accident; at the
+        sentencepiece level U+2581, SentencePiece's mark for a space, becomes a space.
         """
         texts = tf.strings.unicode_transcode(
             tf.convert_to_tensor(texts, tf.string),
@@ -209,6 +285,8 @@ class TextProcessor(keras.layers.Layer):
         if self.normalization is not None:
             texts = tf_text.normalize_utf8(texts, self.normalization)
         texts = tf.strings.regex_replace(texts, JOINER, "")
+        if self.level == "sentencepiece":
+            texts = tf.strings.regex_replace(texts, sentencepiece.SPACE, " ")
         return tf.strings.strip(tf.strings.regex_replace(texts, r"[\s\p{Z}]+", " "))
 
     def _pieces(self, texts: tf.Tensor) -> tf.RaggedTensor:
@@ -232,7 +310,11 @@ class TextProcessor(keras.layers.Layer):
         self._check_vocabulary()
         texts = tf.convert_to_tensor(texts, tf.string)
         single = texts.shape.rank == 0
-        pieces = self._pieces(self.normalize(tf.reshape(texts, [-1])))
+        normalized = self.normalize(tf.reshape(texts, [-1]))
+        if self.level == "sentencepiece":
+            ids = self._sentencepiece().tokenize(normalized)
+            return ids[0] if single else ids
+        pieces = self._pieces(normalized)
         if self.level == "subword":
             ids = self._wordpiece.tokenize(pieces).merge_dims(1, 2)
         else:
@@ -241,6 +323,11 @@ class TextProcessor(keras.layers.Layer):
 
     def ids_to_tokens(self, ids: "tf.Tensor | tf.RaggedTensor") -> tf.RaggedTensor:
         """Ids `(batch, L)` to token strings, cut at the end token, padding and start dropped."""
+        return tf.gather(self._tokens, self._kept_ids(ids))
+
+    def _kept_ids(self, ids: "tf.Tensor | tf.RaggedTensor") -> tf.RaggedTensor:
+        """Ids `(batch, L)` cut at the end token, padding and start dropped, and ids outside
+        the vocabulary made unknown: int32 `(batch, None)`."""
         self._check_vocabulary()
         if not isinstance(ids, tf.RaggedTensor):
             ids = tf.RaggedTensor.from_tensor(tf.convert_to_tensor(ids))
@@ -249,13 +336,14 @@ class TextProcessor(keras.layers.Layer):
         keep = before_end & (ids != PAD_ID) & (ids != START_ID)
         ids = tf.ragged.boolean_mask(ids, keep)
         flat = ids.flat_values
-        ids = ids.with_flat_values(
+        return ids.with_flat_values(
             tf.where((flat >= 0) & (flat < len(self._vocabulary)), flat, UNK_ID)
         )
-        return tf.gather(self._tokens, ids)
 
     def detokenize(self, ids: "tf.Tensor | tf.RaggedTensor") -> tf.Tensor:
         """Ids `(batch, L)`, dense or ragged, to text `(batch,)`; stops at the end token."""
+        if self.level == "sentencepiece":
+            return self._sentencepiece().detokenize(self._kept_ids(ids))
         tokens = self.ids_to_tokens(ids)
         if self.level == "character":
             return tf.strings.reduce_join(tokens, axis=1)
@@ -279,6 +367,9 @@ class TextProcessor(keras.layers.Layer):
     def save_assets(self, dir_path: str) -> None:
         with open(os.path.join(dir_path, VOCABULARY_FILE), "w", encoding="utf-8") as file:
             json.dump(self.vocabulary, file, ensure_ascii=False, indent=0)
+        if self.level == "sentencepiece":
+            with open(os.path.join(dir_path, SENTENCEPIECE_FILE), "wb") as file:
+                file.write(self._sentencepiece_model)
 
     def load_assets(self, dir_path: str | None) -> None:
         # Keras passes None when the saved file holds no asset folder for this layer.
@@ -287,6 +378,10 @@ class TextProcessor(keras.layers.Layer):
                 f"TextProcessor {self.name!r}: the saved file has no vocabulary asset "
                 f"({VOCABULARY_FILE}); the save is incomplete."
             )
+        if self.level == "sentencepiece":
+            with open(os.path.join(dir_path, SENTENCEPIECE_FILE), "rb") as file:
+                self.set_vocabulary(file.read())
+            return
         with open(os.path.join(dir_path, VOCABULARY_FILE), encoding="utf-8") as file:
             self.set_vocabulary(json.load(file))
 

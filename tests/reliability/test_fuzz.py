@@ -34,9 +34,13 @@ def random_texts(seed: int, count: int = INPUTS) -> list:
     return texts
 
 
-@pytest.mark.parametrize("level", ["character", "word", "subword"])
-def test_random_input_tokenizes_within_the_vocabulary(level):
-    processor = TextProcessor(level, max_vocabulary_size=200)
+@pytest.mark.parametrize(
+    "level, size",
+    # sentencepiece holds 256 byte pieces beside the text's own.
+    [("character", 200), ("word", 200), ("subword", 200), ("sentencepiece", 400)],
+)
+def test_random_input_tokenizes_within_the_vocabulary(level, size):
+    processor = TextProcessor(level, max_vocabulary_size=size)
     processor.adapt(CORPUS * 4)
     texts = random_texts(seed=len(level))
     ids = processor.tokenize(texts)
