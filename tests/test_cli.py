@@ -36,19 +36,17 @@ def _train_args(tsv_files, run_dir, *extra):
 @pytest.fixture(scope="module")
 def run_dir(tsv_files, tmp_path_factory):
     run = tmp_path_factory.mktemp("run")
-    cli.main(_train_args(tsv_files, run, "--epochs", "4", "--schedule", "linear",
-                         "--schedule-value", "0.01"))  # fmt: skip
-    cli.main(
-        _train_args(
-            tsv_files, run, "--epochs", "4", "--schedule", "linear", "--schedule-value", "0.01"
-        )
-    )  # fmt: skip  (finished: returns at once)
+    flags = ["--epochs", "4", "--schedule", "linear", "--schedule-value", "0.01",
+             "--average-last", "3"]  # fmt: skip
+    cli.main(_train_args(tsv_files, run, *flags))
+    cli.main(_train_args(tsv_files, run, *flags))  # finished: returns at once
     return run
 
 
 def test_train_writes_a_complete_run_directory(run_dir):
     names = set(os.listdir(run_dir))
     assert {"config.json", "log.csv", "translator.keras", "processors", "done.json"} <= names
+    assert "translator.averaged.keras" in names  # --average-last 3
     assert "backup" not in names  # removed once training finishes
     with open(run_dir / "log.csv") as file:
         rows = list(csv.DictReader(file))
@@ -60,7 +58,11 @@ def test_train_writes_a_complete_run_directory(run_dir):
     translator = Translator.load(run_dir / "translator.keras")
     assert translator.source_processor.level == "character"
     best = json.loads((run_dir / "translator.keras.best.json").read_text())
-    assert best["val_loss"] == pytest.approx(min(float(r["val_loss"]) for r in rows))
+    best_epoch = min(float(r["val_loss"]) for r in rows)
+    if "averaged_epochs" in best:  # the average of epochs 2-4 won
+        assert best["averaged_epochs"] == [2, 3, 4] and best["val_loss"] < best_epoch
+    else:
+        assert best["val_loss"] == pytest.approx(best_epoch)
 
 
 def test_evaluate_reports_bleu_chrf_and_exact_match(run_dir, tsv_files, tmp_path, capsys):

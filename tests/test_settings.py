@@ -81,6 +81,8 @@ def test_differences_name_each_setting():
             "source_level='subword', target_level='word'",
         ),
         (lambda: ModelSettings(attention="none", copy_attention=True), "attention='none'"),
+        (lambda: TrainingSettings(average_last=1), "average_last=1"),
+        (lambda: TrainingSettings(average_last=-2), "average_last=-2"),
         (
             lambda: RunSettings(DataSettings(train="t"), ModelSettings(copy_attention=True)),
             "--joint-vocabulary",

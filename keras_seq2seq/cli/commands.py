@@ -69,7 +69,9 @@ def train(run: RunSettings, run_dir: str) -> str:
         )
     initial_epoch = directory.restore(model)
     monitor = "val_loss" if valid_data is not None else "loss"
-    fit_callbacks = directory.callbacks(translator, monitor, training.time_budget)
+    fit_callbacks = directory.callbacks(
+        translator, monitor, training.time_budget, backups_kept=training.average_last
+    )
     schedule = builder.build_schedule(training)
     if schedule is not None:
         fit_callbacks.append(callbacks.TeacherForcingSchedule(schedule))
@@ -80,9 +82,31 @@ def train(run: RunSettings, run_dir: str) -> str:
         initial_epoch=initial_epoch,
         callbacks=fit_callbacks,
     )
+    if training.average_last:
+        _average(directory, translator, training.average_last, monitor, valid_data or train_data)
     directory.finish(history)
     print(f"Run finished: {run_dir}. Best model: {directory.translator_path}")
     return directory.translator_path
+
+
+def _average(directory, translator, count, monitor, data) -> None:
+    """Averages the last `count` epochs' weights (`RunDirectory.average`) and says what came of
+    it."""
+    averaged = directory.average(
+        translator,
+        count,
+        monitor,
+        lambda: translator.model.evaluate(data, verbose=0, return_dict=True)["loss"],
+    )
+    if averaged is None:
+        print(f"Not averaging: fewer than two epochs' backups in {directory.backup_dir}.")
+        return
+    epochs, value, best = averaged
+    verdict = "it is now the run's model" if value < best else "the best epoch stays the model"
+    print(
+        f"Averaged the weights of epochs {epochs[0]}-{epochs[-1]}: {monitor} {value:.4f} "
+        f"against the best epoch's {best:.4f}; {verdict}. Saved to {directory.averaged_path}."
+    )
 
 
 def load_translator(model: str, decoding: DecodingSettings) -> Translator:

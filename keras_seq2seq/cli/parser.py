@@ -165,6 +165,13 @@ def _add_train_flags(train: argparse.ArgumentParser) -> None:
         help="stop after this many minutes of training (per invocation; a run stopped by it "
         "counts as finished); 0: no limit",
     )
+    fitting.add_argument(
+        "--average-last",
+        type=int,
+        default=_default(training_part, "average_last"),
+        help="at the end, average the weights of the last N epochs; the average replaces the "
+        "best model if its validation loss is lower (0: off)",
+    )
     fitting.add_argument("--seed", type=int, default=_default(training_part, "seed"))
     _add_decoding_flags(train, for_train=True)
 

@@ -5,10 +5,11 @@ config.json                 the run's settings (`RunSettings.to_dict()`), writte
 processors/source.keras     the text processors, learned once
 processors/target.keras
 backup/epoch-0003.weights.h5  weights and optimizer state after each epoch, the last two kept
-                            (removed once the run is done)
+                            (or the last N with `--average-last N`; removed once the run is done)
 log.csv                     one row per finished epoch
 translator.keras            the best Translator so far, without optimizer state
 translator.keras.best.json  its monitored value and epoch
+translator.averaged.keras   with `--average-last N`, the Translator of the averaged weights
 done.json                   written when the run has finished, with the training history
 ```
 Running the same command again resumes from the newest backup that loads (a damaged one is
@@ -34,10 +35,12 @@ from keras_seq2seq import atomic
 from keras_seq2seq.cli.settings import RunSettings
 from keras_seq2seq.data.text import TextProcessor
 from keras_seq2seq.serving.translator import Translator
+from keras_seq2seq.training.averaging import average_checkpoints
 from keras_seq2seq.training.callbacks import TimeBudget
 
 CONFIG_FILE = "config.json"
 TRANSLATOR_FILE = "translator.keras"
+AVERAGED_FILE = "translator.averaged.keras"
 DONE_FILE = "done.json"
 LOG_FILE = "log.csv"
 SIDES = ("source", "target")
@@ -58,6 +61,7 @@ class RunDirectory:
         os.makedirs(self.path, exist_ok=True)
         self.config_path = os.path.join(self.path, CONFIG_FILE)
         self.translator_path = os.path.join(self.path, TRANSLATOR_FILE)
+        self.averaged_path = os.path.join(self.path, AVERAGED_FILE)
         self.done_path = os.path.join(self.path, DONE_FILE)
         self.log_path = os.path.join(self.path, LOG_FILE)
         self.processors_dir = os.path.join(self.path, "processors")
@@ -187,10 +191,42 @@ class RunDirectory:
         _report(f"No backup in {self.backup_dir} loads; training restarts at epoch 0.")
         return 0
 
-    def prune(self) -> None:
-        """Removes all but the newest `BACKUPS_KEPT` backups."""
-        for _, path in self.backups()[BACKUPS_KEPT:]:
+    def prune(self, keep: int = BACKUPS_KEPT) -> None:
+        """Removes all but the newest `keep` backups (at least `BACKUPS_KEPT`)."""
+        for _, path in self.backups()[max(keep, BACKUPS_KEPT) :]:
             self._discard(path)
+
+    def average(
+        self, translator: Translator, count: int, monitor: str, evaluate
+    ) -> tuple[list[int], float, float] | None:
+        """Averages the weights of the newest `count` backups into `translator`'s model, saves it
+        as `translator.averaged.keras`, and makes it the run's model if `evaluate()` (the
+        monitored loss of the model as it now is) beats the best epoch's; returns the averaged
+        epochs (counted from 1), the average's loss and the best epoch's, or None when fewer
+        than two backups exist.
+
+        Args:
+            translator: the run's `Translator`; its model's weights are replaced.
+            count: how many of the newest backups to average.
+            monitor: the monitored log entry, e.g. `"val_loss"`.
+            evaluate: a callable returning the monitored loss of the model.
+        """
+        newest = self.backups()[:count]
+        if len(newest) < 2:
+            return None
+        epochs = sorted(epoch for epoch, _ in newest)
+        average_checkpoints(translator.model, [path for _, path in reversed(newest)])
+        translator.save(self.averaged_path, include_optimizer=False)
+        value = float(evaluate())
+        record = self.translator_path + ".best.json"
+        best = np.inf
+        if os.path.exists(record):
+            with open(record, encoding="utf-8") as file:
+                best = float(json.load(file)[monitor])
+        if value < best:
+            translator.save(self.translator_path, include_optimizer=False)
+            atomic.write_text(record, json.dumps({monitor: value, "averaged_epochs": epochs}))
+        return epochs, value, best
 
     def _discard(self, path: str, keep_as: str | None = None) -> None:
         # A Keras backup's metadata goes with its weights.
@@ -223,17 +259,21 @@ class RunDirectory:
         atomic.write_text(self.log_path, text.getvalue())
 
     def callbacks(
-        self, translator: Translator, monitor: str, time_budget_minutes: float = 0.0
+        self,
+        translator: Translator,
+        monitor: str,
+        time_budget_minutes: float = 0.0,
+        backups_kept: int = BACKUPS_KEPT,
     ) -> list[keras.callbacks.Callback]:
         """Best-model saving, the epoch log, the backup and the time budget, in that order.
 
         The best model and the log row are written before the backup, so an epoch counts as
-        done only once both are on disk.
+        done only once both are on disk. `backups_kept` backups are kept (at least two).
         """
         callbacks = [
             SaveBestTranslator(translator, self.translator_path, monitor),
             keras.callbacks.CSVLogger(self.log_path, append=True),
-            EpochBackup(self),
+            EpochBackup(self, backups_kept),
         ]
         if time_budget_minutes > 0:
             callbacks.append(TimeBudget(time_budget_minutes * 60))
@@ -249,21 +289,23 @@ class RunDirectory:
 
 class EpochBackup(keras.callbacks.Callback):
     """Backs up the weights and optimizer state after every epoch, atomically, to
-    `RunDirectory.backup_path`, and removes all but the newest `BACKUPS_KEPT` backups;
-    `RunDirectory.restore` reads them.
+    `RunDirectory.backup_path`, and removes all but the newest `keep` backups (at least
+    `BACKUPS_KEPT`); `RunDirectory.restore` reads them.
 
     Args:
         directory: the run's `RunDirectory`.
+        keep: how many backups to keep.
     """
 
-    def __init__(self, directory: RunDirectory):
+    def __init__(self, directory: RunDirectory, keep: int = BACKUPS_KEPT):
         super().__init__()
         self.directory = directory
+        self.keep = keep
 
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
         with atomic.replacing(self.directory.backup_path(epoch + 1)) as partial:
             self.model.save_weights(partial)  # `self.model` syncs JAX state into the variables
-        self.directory.prune()
+        self.directory.prune(self.keep)
 
 
 def _report(message: str) -> None:

@@ -125,6 +125,9 @@ class TrainingSettings:
             `builder.build_schedule`).
         schedule_floor: the linear schedule's floor.
         time_budget: minutes of training per invocation, 0 for no limit.
+        average_last: at the end, average the weights of this many last epochs (0: none; at
+            least 2 otherwise); the average replaces the best model if its validation loss is
+            lower.
         seed: the seed of the weights, the shuffling and every draw.
     """
 
@@ -136,6 +139,7 @@ class TrainingSettings:
     schedule_value: float | None = None
     schedule_floor: float = 0.5
     time_budget: float = 0.0
+    average_last: int = 0
     seed: int = 0
 
     def __post_init__(self):
@@ -148,6 +152,12 @@ class TrainingSettings:
             validation.number("schedule_value", self.schedule_value)
         validation.unit_interval("schedule_floor", self.schedule_floor)
         validation.number("time_budget", self.time_budget, 0.0)
+        validation.non_negative_int("average_last", self.average_last)
+        if self.average_last == 1:
+            raise ValueError(
+                "average_last averages several epochs: 0 (off) or at least 2. Received: "
+                "average_last=1"
+            )
         validation.non_negative_int("seed", self.seed)
 
 
