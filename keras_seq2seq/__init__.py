@@ -4,7 +4,8 @@ The layout (see the README's "Architecture"): `layers` (attention, encoder, deco
 loop), `samplers` (greedy, sampling, beam search), `training` (train steps, losses, metrics,
 schedules, callbacks), `backend` (everything that branches on the backend), `data` (arrays,
 text, pipelines, generated tasks), `serving` (`Translator`, SavedModel export) and `cli`; `model`
-joins them into `Seq2Seq`. The other top-level modules (`callbacks`, `datasets`, `dates`,
+joins them into `Seq2Seq`, `generation` compiles its decoding, and `ensemble` decodes with
+several models at once. The other top-level modules (`callbacks`, `datasets`, `dates`,
 `distribute`, `losses`, `metrics`, `pipeline`, `schedules`, `text`) are the public paths of the
 API map, each re-exporting the subpackage module that implements it; `choices` holds the names
 some settings take, without importing anything, for the command line.
@@ -26,6 +27,7 @@ from typing import Any
 __version__ = "0.1.0"
 
 __all__ = [
+    "Ensemble",
     "Seq2Seq",
     "Translator",
     "callbacks",
@@ -45,6 +47,7 @@ __all__ = [
 ]
 # The modules that define the classes of `__all__`; its other names are submodules.
 _CLASS_MODULES = {
+    "Ensemble": "keras_seq2seq.ensemble",
     "Seq2Seq": "keras_seq2seq.model",
     "Translator": "keras_seq2seq.serving.translator",
 }

@@ -6,12 +6,12 @@ from collections.abc import Callable
 from typing import Any
 
 import keras
-import numpy as np
 from keras import ops
 
 from keras_seq2seq import atomic, samplers, validation
-from keras_seq2seq.backend import compiled, distribute
-from keras_seq2seq.data.arrays import check_ids, check_training_arrays, unpack_inputs
+from keras_seq2seq.backend import distribute
+from keras_seq2seq.data.arrays import check_training_arrays, unpack_inputs
+from keras_seq2seq.generation import Generator
 from keras_seq2seq.layers.decoder import Decoder
 from keras_seq2seq.layers.encoder import Encoder
 from keras_seq2seq.training import trainers
@@ -22,7 +22,7 @@ PREDICTIONS = ("argmax", "sample")
 
 
 @keras.saving.register_keras_serializable(package="keras_seq2seq")
-class Seq2Seq(trainers.ScheduledSamplingTrainer, keras.Model):
+class Seq2Seq(Generator, trainers.ScheduledSamplingTrainer, keras.Model):
     """An RNN encoder-decoder trained by maximum likelihood, with scheduled sampling.
 
     Data convention: ids 0 pad, 1 start, 2 end, 3 unknown (`keras_seq2seq.special_ids`).
@@ -281,73 +281,30 @@ class Seq2Seq(trainers.ScheduledSamplingTrainer, keras.Model):
         with _dataset_id_errors(x):
             return super().predict(x, *args, **kwargs)
 
-    def generate(
-        self,
-        source_ids,
-        sampler="greedy",
-        max_length: int = 50,
-        min_length: int = 0,
-        return_attention: bool = False,
-    ) -> dict:
-        """Decodes `source_ids` with a sampler, compiled for the active backend.
+    @property
+    def source_vocabulary_size(self) -> int:
+        return self.encoder.vocabulary_size
 
-        The search is traced once per sampler configuration, length and batch shape (TensorFlow
-        `tf.function`, JAX `jax.jit`; PyTorch runs eagerly in `torch.inference_mode`) and reads the
-        model's current weights on every call.
+    @property
+    def target_vocabulary_size(self) -> int:
+        return self.decoder.vocabulary_size
 
-        Args:
-            source_ids: int `(batch, S)`, right-padded with 0.
-            sampler: a `keras_seq2seq.samplers` object (`Greedy()`, `Sampling(...)`,
-                `BeamSearch(...)`), or `"greedy"`, `"sampling"`, `"beam_search"`.
-            max_length: the most tokens per output, including the end token.
-            min_length: the end token is not produced before this many tokens.
-            return_attention: also return the attention weights of every output token (needs a
-                decoder with attention).
+    @property
+    def has_attention(self) -> bool:
+        return self.decoder.attention is not None
 
-        Returns:
-            A dict of numpy arrays, hypotheses best first: `token_ids (batch, n_best,
-            max_length)` int32, each hypothesis up to and including the end token (2), then
-            padding (0); `lengths (batch, n_best)`, the tokens including the end token;
-            `scores (batch, n_best)` float32 (summed log-probabilities, or the beam score);
-            and with `return_attention`, `attention (batch, n_best, max_length, S)`.
-            `n_best` is 1 except for `BeamSearch(n_best=...)`. A source of only padding
-            gives an empty output (length 0); an empty batch `(0, S)` gives arrays with 0 rows.
-        """
-        sampler = samplers.get(sampler)
-        validation.positive_int("max_length", max_length)
-        validation.non_negative_int("min_length", min_length)
-        if min_length > max_length:
-            raise ValueError(
-                "`min_length` must be at most `max_length`. "
-                f"Received: min_length={min_length!r}, max_length={max_length!r}"
-            )
-        needs_attention = return_attention or getattr(sampler, "coverage_penalty", 0.0) > 0.0
-        if needs_attention and self.decoder.attention is None:
-            raise ValueError(
-                "`return_attention` and a coverage penalty need a decoder with attention. "
-                f"Received: return_attention={return_attention!r}, sampler={sampler!r}"
-            )
-        source_ids = check_ids("source_ids", source_ids, self.encoder.vocabulary_size)
-        if source_ids.ndim != 2:
-            raise ValueError(
-                f"`source_ids` must have shape (batch, S). Received shape {source_ids.shape}"
-            )
-        rows = source_ids.shape[0]
-        if rows == 0:
-            # TensorFlow cannot trace a search over zero rows (nor JAX a beam search): one row
-            # of padding is searched instead and none of it returned, so every backend gives the
-            # dtypes and trailing shapes of any other batch.
-            source_ids = np.zeros((1, source_ids.shape[1]), "int32")
-        options = (min_length, bool(return_attention))
-        key = (repr(sampler), max_length, *options)
-        if key not in self._generate_functions:
-            self._generate_functions[key] = compiled.compile_inference(
-                self,
-                lambda ids, noise: self.search(ids, sampler, max_length, *options, noise=noise),
-            )
-        noise = sampler.draw_noise(source_ids.shape[0], max_length)
-        outputs = self._generate_functions[key](source_ids.astype("int32"), noise)
-        return {name: ops.convert_to_numpy(value)[:rows] for name, value in outputs.items()}
+    @property
+    def copies_source(self) -> bool:
+        """Whether the decoder copies source tokens (`copy_attention`)."""
+        return self.decoder.copy_attention
+
+    def search_inputs(self, source_ids) -> tuple:
+        """What a search starts from: the decoder's initial state, its prepared memory and the
+        source mask `(batch, S)`."""
+        memory, mask, encoder_states = self.encoder(source_ids, training=False)
+        state = self.decoder.initial_state(encoder_states, ops.shape(source_ids)[0])
+        prepared = self.decoder.prepare_memory(memory, mask, self.encoder.memory_order(source_ids))
+        return state, prepared, mask
 
     def search(
         self,
@@ -361,12 +318,11 @@ class Seq2Seq(trainers.ScheduledSamplingTrainer, keras.Model):
         """The search of `generate` on backend tensors, not compiled: what `generate` compiles
         and the SavedModel export traces. `noise` is `sampler.draw_noise(...)`; returns
         `generate`'s dict as backend tensors."""
-        memory, mask, encoder_states = self.encoder(source_ids, training=False)
-        state = self.decoder.initial_state(encoder_states, ops.shape(source_ids)[0])
+        state, memory, mask = self.search_inputs(source_ids)
         return sampler(
             self.decoder.step,
             state,
-            self.decoder.prepare_memory(memory, mask, self.encoder.memory_order(source_ids)),
+            memory,
             mask,
             max_length,
             min_length=min_length,

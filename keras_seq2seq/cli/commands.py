@@ -18,6 +18,7 @@ from keras_seq2seq.cli import builder
 from keras_seq2seq.cli.run_directory import TRANSLATOR_FILE, RunDirectory
 from keras_seq2seq.cli.settings import DecodingSettings, RunSettings
 from keras_seq2seq.data import pipeline
+from keras_seq2seq.ensemble import Ensemble
 from keras_seq2seq.serving.translator import Translator
 from keras_seq2seq.training import callbacks
 
@@ -109,18 +110,51 @@ def _average(directory, translator, count, monitor, data) -> None:
     )
 
 
-def load_translator(model: str, decoding: DecodingSettings) -> Translator:
+def load_translator(models: str | list[str], decoding: DecodingSettings) -> Translator:
     """The Translator of a run directory or `.keras` file, with the decoding settings given
-    (those left None keep what was saved)."""
-    path = model
-    if os.path.isdir(path) and os.path.exists(os.path.join(path, TRANSLATOR_FILE)):
-        path = os.path.join(path, TRANSLATOR_FILE)
-    translator = Translator.load(path)
+    (those left None keep what was saved).
+
+    Several paths make one Translator over an `Ensemble` of their models, with the first one's
+    processors and settings; their processors must equal the first one's.
+    """
+    paths = [models] if isinstance(models, str) else list(models)
+    translators = [_load_one(path) for path in paths]
+    translator = translators[0]
+    if len(translators) > 1:
+        for path, other in zip(paths[1:], translators[1:], strict=True):
+            for side in ("source_processor", "target_processor"):
+                if not _same_processor(getattr(translator, side), getattr(other, side)):
+                    raise ValueError(
+                        f"An ensemble needs one vocabulary per side: the {side} of {path!r} "
+                        f"differs from that of {paths[0]!r}. Ensemble runs that share their "
+                        "processors (train with --processors-from)."
+                    )
+        translator = Translator(
+            translator.source_processor,
+            translator.target_processor,
+            Ensemble([t.model for t in translators]),
+            sampler=translator.sampler,
+            max_source_length=translator.max_source_length,
+            max_length=translator.max_length,
+        )
     if decoding.beam_width is not None:
         translator.sampler = builder.build_sampler(decoding)
     if decoding.max_output_length is not None:
         translator.max_length = decoding.max_output_length
     return translator
+
+
+def _load_one(path: str) -> Translator:
+    if os.path.isdir(path) and os.path.exists(os.path.join(path, TRANSLATOR_FILE)):
+        path = os.path.join(path, TRANSLATOR_FILE)
+    return Translator.load(path)
+
+
+def _same_processor(first, second) -> bool:
+    config = ("level", "normalization", "case_fold")
+    return all(getattr(first, k) == getattr(second, k) for k in config) and (
+        first.vocabulary_data() == second.vocabulary_data()
+    )
 
 
 def read_pairs(tsv: str, purpose: str = "evaluate") -> list[tuple[str, str]]:

@@ -178,7 +178,12 @@ def _add_train_flags(train: argparse.ArgumentParser) -> None:
 
 def _add_model_flag(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--model", required=True, help="a run directory, or a Translator saved as a .keras file"
+        "--model",
+        required=True,
+        nargs="+",
+        help="a run directory, or a Translator saved as a .keras file; several make an ensemble "
+        "that averages their distributions (same vocabularies needed; the first one's "
+        "settings are used)",
     )
 
 

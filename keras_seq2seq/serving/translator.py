@@ -12,6 +12,7 @@ import numpy as np
 
 from keras_seq2seq import atomic, samplers, validation
 from keras_seq2seq.data.text import JOINER, TextProcessor
+from keras_seq2seq.ensemble import Ensemble
 from keras_seq2seq.model import Seq2Seq
 from keras_seq2seq.serving import export
 
@@ -37,7 +38,8 @@ class Translator(keras.layers.Layer):
     Args:
         source_processor: an adapted `TextProcessor` for the source language.
         target_processor: an adapted `TextProcessor` for the target language.
-        model: a `Seq2Seq` whose vocabulary sizes match the processors'.
+        model: a `Seq2Seq` (or an `Ensemble` of them) whose vocabulary sizes match the
+            processors'.
         sampler: a `keras_seq2seq.samplers` object or name (default greedy).
         max_source_length: the most source tokens read.
         max_length: the most tokens generated per output, the end token included.
@@ -66,8 +68,8 @@ class Translator(keras.layers.Layer):
         for name, value in processors.items():
             if not isinstance(value, TextProcessor):
                 raise ValueError(f"`{name}` must be a TextProcessor. Received: {name}={value!r}")
-        if not isinstance(model, Seq2Seq):
-            raise ValueError(f"`model` must be a Seq2Seq. Received: model={model!r}")
+        if not isinstance(model, (Seq2Seq, Ensemble)):
+            raise ValueError(f"`model` must be a Seq2Seq or an Ensemble. Received: model={model!r}")
         self.source_processor = source_processor
         self.target_processor = target_processor
         self.model = model
@@ -99,8 +101,8 @@ class Translator(keras.layers.Layer):
 
     def _check_vocabularies(self) -> None:
         pairs = (
-            ("source_processor", self.source_processor, self.model.encoder.vocabulary_size),
-            ("target_processor", self.target_processor, self.model.decoder.vocabulary_size),
+            ("source_processor", self.source_processor, self.model.source_vocabulary_size),
+            ("target_processor", self.target_processor, self.model.target_vocabulary_size),
         )
         for name, processor, size in pairs:
             if processor.vocabulary_size != size:
@@ -109,7 +111,7 @@ class Translator(keras.layers.Layer):
                     f"{size}; build the model with the processors' vocabulary sizes."
                 )
         joint = self.source_processor.vocabulary == self.target_processor.vocabulary
-        if self.model.decoder.copy_attention and not joint:
+        if self.model.copies_source and not joint:
             raise ValueError(
                 "The model's decoder copies source tokens (`copy_attention=True`), which needs "
                 "one vocabulary shared by `source_processor` and `target_processor`; theirs "
@@ -233,7 +235,7 @@ class Translator(keras.layers.Layer):
             raise FileExistsError(f"Not saving into the non-empty directory {path!r}.")
         translator = self
         if not include_optimizer and getattr(self.model, "optimizer", None) is not None:
-            model = Seq2Seq.from_config(self.model.get_config())
+            model = type(self.model).from_config(self.model.get_config())
             model.set_weights(self.model.get_weights())
             translator = Translator(
                 self.source_processor,

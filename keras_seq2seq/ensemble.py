@@ -1,0 +1,124 @@
+"""`Ensemble`: several trained `Seq2Seq` models decoding together."""
+
+import math
+
+import keras
+from keras import ops
+
+from keras_seq2seq import samplers
+from keras_seq2seq.generation import Generator
+from keras_seq2seq.model import Seq2Seq
+
+
+@keras.saving.register_keras_serializable(package="keras_seq2seq")
+class Ensemble(Generator, keras.Model):
+    """Decodes with the average of several models' next-token distributions.
+
+    At each step every member runs its own decoder step on the same previous token, with its own
+    state and encoder memory, and the ensemble's log-probabilities are
+    `log(mean_i softmax(logits_i))` (the probability average of OpenNMT and Marian). Greedy
+    search, sampling and beam search run on it unchanged. The attention weights returned (for
+    `return_attention` and coverage penalties) are the members' mean, available when every
+    member has attention. The members read the same source ids and write the same target ids,
+    so their vocabulary sizes must match (and their vocabularies be the same, which `Translator`
+    and the command line check); architectures may differ.
+
+    Args:
+        models: one or more `Seq2Seq` models, usually trained separately.
+        **kwargs: base `keras.Model` arguments.
+
+    Example:
+    ```python
+    ensemble = Ensemble([model_a, model_b])
+    outputs = ensemble.generate(source_ids, sampler=samplers.BeamSearch(5), max_length=30)
+    ```
+    """
+
+    def __init__(self, models: list[Seq2Seq], **kwargs):
+        super().__init__(**kwargs)
+        models = list(models) if isinstance(models, (list, tuple)) else models
+        if not isinstance(models, list) or not models:
+            raise ValueError(f"`models` must be a non-empty list of Seq2Seq. Received: {models!r}")
+        for index, model in enumerate(models):
+            if not isinstance(model, Seq2Seq):
+                raise ValueError(f"`models[{index}]` must be a Seq2Seq. Received: {model!r}")
+        for name in ("source_vocabulary_size", "target_vocabulary_size"):
+            sizes = [getattr(model, name) for model in models]
+            if len(set(sizes)) > 1:
+                raise ValueError(
+                    "An ensemble's members must share their vocabularies, so their vocabulary "
+                    f"sizes must be equal. Received: {name} {sizes}"
+                )
+        self.members = models
+        self._generate_functions = {}
+
+    @property
+    def source_vocabulary_size(self) -> int:
+        return self.members[0].source_vocabulary_size
+
+    @property
+    def target_vocabulary_size(self) -> int:
+        return self.members[0].target_vocabulary_size
+
+    @property
+    def has_attention(self) -> bool:
+        return all(model.has_attention for model in self.members)
+
+    @property
+    def copies_source(self) -> bool:
+        """Whether any member copies source tokens (so the vocabularies must be one)."""
+        return any(model.copies_source for model in self.members)
+
+    @property
+    def rnn_layers(self) -> list:
+        return [layer for model in self.members for layer in model.rnn_layers]
+
+    def step(self, token_ids, state, memory):
+        """One step of every member: `(log-probabilities (batch, V), state, weights)`, where
+        `state` and `memory` hold one entry per member."""
+        log_probabilities, new_state, weights = [], [], []
+        for model, member_state, member_memory in zip(self.members, state, memory, strict=True):
+            logits, member_state, member_weights = model.decoder.step(
+                token_ids, member_state, member_memory
+            )
+            log_probabilities.append(ops.log_softmax(ops.cast(logits, "float32"), axis=-1))
+            new_state.append(member_state)
+            weights.append(member_weights)
+        mixed = ops.logsumexp(ops.stack(log_probabilities), axis=0) - math.log(len(self.members))
+        if any(w is None for w in weights):
+            return mixed, tuple(new_state), None
+        mean_weights = ops.mean(ops.stack([ops.cast(w, "float32") for w in weights]), axis=0)
+        return mixed, tuple(new_state), mean_weights
+
+    def search(
+        self,
+        source_ids,
+        sampler: samplers.Sampler,
+        max_length: int,
+        min_length: int = 0,
+        return_attention: bool = False,
+        noise=None,
+    ) -> dict:
+        """`Seq2Seq.search` over the ensemble's averaged distributions."""
+        starts = [model.search_inputs(source_ids) for model in self.members]
+        return sampler(
+            self.step,
+            tuple(state for state, _, _ in starts),
+            tuple(memory for _, memory, _ in starts),
+            starts[0][2],
+            max_length,
+            min_length=min_length,
+            return_attention=return_attention,
+            noise=noise,
+        )
+
+    def get_config(self) -> dict:
+        config = super().get_config()
+        config["models"] = [keras.saving.serialize_keras_object(m) for m in self.members]
+        return config
+
+    @classmethod
+    def from_config(cls, config: dict) -> "Ensemble":
+        config = dict(config)
+        config["models"] = [keras.saving.deserialize_keras_object(m) for m in config["models"]]
+        return cls(**config)
