@@ -8,3 +8,4 @@ CELLS = ("lstm", "gru", "simple_rnn")  # the RNN kinds: `layers.cells.RNN_LAYERS
 # How `text.TextProcessor` splits text into tokens.
 LEVELS = ("character", "word", "subword", "sentencepiece")
 TOO_LONG = ("truncate", "drop")  # what `pipeline.text_pairs_dataset` does beyond the limits
+DECAYS = ("none", "inverse_sqrt")  # the learning rate after warm-up: `learning_rates.Warmup`

@@ -16,6 +16,7 @@ from keras_seq2seq.layers.decoder import Decoder
 from keras_seq2seq.layers.encoder import Encoder
 from keras_seq2seq.model import Seq2Seq
 from keras_seq2seq.training import schedules
+from keras_seq2seq.training.learning_rates import Warmup
 from keras_seq2seq.training.losses import MaskedCrossEntropy
 
 # Each schedule's one parameter (`schedule_value`) and its default.
@@ -63,9 +64,13 @@ def build_model(
 
 
 def compile_for_training(model: Seq2Seq, settings: TrainingSettings) -> Seq2Seq:
-    """Compiles `model` with Adam (gradient norm clipped to 5) and the masked loss."""
+    """Compiles `model` with Adam (gradient norm clipped to 5, the learning rate warmed up and
+    decayed as set) and the masked loss."""
+    learning_rate = settings.learning_rate
+    if settings.warmup_steps:
+        learning_rate = Warmup(learning_rate, settings.warmup_steps, settings.decay)
     model.compile(
-        optimizer=keras.optimizers.Adam(settings.learning_rate, clipnorm=5.0),
+        optimizer=keras.optimizers.Adam(learning_rate, clipnorm=5.0),
         loss=MaskedCrossEntropy(label_smoothing=settings.label_smoothing),
     )
     return model

@@ -140,6 +140,18 @@ def _add_train_flags(train: argparse.ArgumentParser) -> None:
         default = _default(training_part, name)
         fitting.add_argument(f"--{name.replace('_', '-')}", type=type(default), default=default)
     fitting.add_argument(
+        "--warmup-steps",
+        type=int,
+        default=_default(training_part, "warmup_steps"),
+        help="steps of linear learning-rate warm-up (0: none)",
+    )
+    fitting.add_argument(
+        "--decay",
+        choices=settings.DECAYS,
+        default=_default(training_part, "decay"),
+        help="the learning rate after the warm-up: constant, or inverse square root",
+    )
+    fitting.add_argument(
         "--schedule",
         choices=settings.SCHEDULES,
         default=_default(training_part, "schedule"),

@@ -11,7 +11,7 @@ import dataclasses
 from typing import Any
 
 from keras_seq2seq import validation
-from keras_seq2seq.choices import CELLS, LEVELS, TOO_LONG
+from keras_seq2seq.choices import CELLS, DECAYS, LEVELS, TOO_LONG
 
 VERSION = 2
 ATTENTIONS = ("luong", "bahdanau", "none")
@@ -117,7 +117,10 @@ class TrainingSettings:
     Args:
         batch_size: pairs per batch.
         epochs: passes over the training data.
-        learning_rate: Adam's learning rate, above 0.
+        learning_rate: Adam's learning rate, above 0 (the peak, with a warm-up).
+        warmup_steps: steps of linear warm-up to `learning_rate` (0: none).
+        decay: after the warm-up, `"none"` (constant) or `"inverse_sqrt"` (needs
+            `warmup_steps`); see `training.learning_rates.Warmup`.
         label_smoothing: in [0, 1).
         schedule: how the teacher-forcing ratio falls: `"none"` (always 1), `"constant"`,
             `"linear"`, `"exponential"` or `"inverse_sigmoid"`.
@@ -134,6 +137,8 @@ class TrainingSettings:
     batch_size: int = 64
     epochs: int = 10
     learning_rate: float = 1e-3
+    warmup_steps: int = 0
+    decay: str = "none"
     label_smoothing: float = 0.1
     schedule: str = "none"
     schedule_value: float | None = None
@@ -146,6 +151,13 @@ class TrainingSettings:
         validation.positive_int("batch_size", self.batch_size)
         validation.positive_int("epochs", self.epochs)
         validation.number("learning_rate", self.learning_rate, 0.0, exclusive=True)
+        validation.non_negative_int("warmup_steps", self.warmup_steps)
+        validation.one_of("decay", self.decay, DECAYS)
+        if self.decay != "none" and self.warmup_steps == 0:
+            raise ValueError(
+                f"decay={self.decay!r} decays from the end of the warm-up and needs "
+                "warmup_steps of at least 1. Received: warmup_steps=0"
+            )
         validation.unit_interval("label_smoothing", self.label_smoothing, include_one=False)
         validation.one_of("schedule", self.schedule, SCHEDULES)
         if self.schedule_value is not None:
