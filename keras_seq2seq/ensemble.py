@@ -5,7 +5,6 @@ import math
 import keras
 from keras import ops
 
-from keras_seq2seq import samplers
 from keras_seq2seq.generation import Generator
 from keras_seq2seq.model import Seq2Seq
 
@@ -90,27 +89,12 @@ class Ensemble(Generator, keras.Model):
         mean_weights = ops.mean(ops.stack([ops.cast(w, "float32") for w in weights]), axis=0)
         return mixed, tuple(new_state), mean_weights
 
-    def search(
-        self,
-        source_ids,
-        sampler: samplers.Sampler,
-        max_length: int,
-        min_length: int = 0,
-        return_attention: bool = False,
-        noise=None,
-    ) -> dict:
-        """`Seq2Seq.search` over the ensemble's averaged distributions."""
+    def search_inputs(self, source_ids) -> tuple:
+        """`Seq2Seq.search_inputs` of the ensemble: its `step`, and every member's initial
+        state and prepared memory."""
         starts = [model.search_inputs(source_ids) for model in self.members]
-        return sampler(
-            self.step,
-            tuple(state for state, _, _ in starts),
-            tuple(memory for _, memory, _ in starts),
-            starts[0][2],
-            max_length,
-            min_length=min_length,
-            return_attention=return_attention,
-            noise=noise,
-        )
+        states = tuple(start[1] for start in starts)
+        return self.step, states, tuple(start[2] for start in starts), starts[0][3]
 
     def get_config(self) -> dict:
         config = super().get_config()

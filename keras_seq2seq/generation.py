@@ -1,8 +1,8 @@
 """`generate`: decoding compiled for the active backend, for any model with a `search`.
 
-`Seq2Seq` and `Ensemble` share it: each supplies `search` (the uncompiled search on backend
-tensors), `source_vocabulary_size`, `has_attention`, and a `_generate_functions` dict that
-caches the compiled searches.
+`Seq2Seq` and `Ensemble` share it: each supplies `search_inputs` (the step function, initial
+state, prepared memory and source mask a search starts from), `source_vocabulary_size`,
+`has_attention`, and a `_generate_functions` dict that caches the compiled searches.
 """
 
 import numpy as np
@@ -14,8 +14,9 @@ from keras_seq2seq.data.arrays import check_ids
 
 
 class Generator:
-    """Adds `generate` to a `keras.Model` that defines `search`, `source_vocabulary_size`,
-    `has_attention` and `_generate_functions` (see the module docstring)."""
+    """Adds `generate` and `search` to a `keras.Model` that defines `search_inputs`,
+    `source_vocabulary_size`, `has_attention` and `_generate_functions` (see the module
+    docstring)."""
 
     def generate(
         self,
@@ -84,3 +85,27 @@ class Generator:
         noise = sampler.draw_noise(source_ids.shape[0], max_length)
         outputs = self._generate_functions[key](source_ids.astype("int32"), noise)
         return {name: ops.convert_to_numpy(value)[:rows] for name, value in outputs.items()}
+
+    def search(
+        self,
+        source_ids,
+        sampler: samplers.Sampler,
+        max_length: int,
+        min_length: int = 0,
+        return_attention: bool = False,
+        noise=None,
+    ) -> dict:
+        """The search of `generate` on backend tensors, not compiled: what `generate` compiles
+        and the SavedModel export traces. `noise` is `sampler.draw_noise(...)`; returns
+        `generate`'s dict as backend tensors."""
+        step, state, memory, mask = self.search_inputs(source_ids)
+        return sampler(
+            step,
+            state,
+            memory,
+            mask,
+            max_length,
+            min_length=min_length,
+            return_attention=return_attention,
+            noise=noise,
+        )

@@ -8,7 +8,7 @@ from typing import Any
 import keras
 from keras import ops
 
-from keras_seq2seq import atomic, samplers, validation
+from keras_seq2seq import atomic, validation
 from keras_seq2seq.backend import distribute
 from keras_seq2seq.data.arrays import check_training_arrays, unpack_inputs
 from keras_seq2seq.generation import Generator
@@ -299,36 +299,12 @@ class Seq2Seq(Generator, trainers.ScheduledSamplingTrainer, keras.Model):
         return self.decoder.copy_attention
 
     def search_inputs(self, source_ids) -> tuple:
-        """What a search starts from: the decoder's initial state, its prepared memory and the
-        source mask `(batch, S)`."""
+        """What a search starts from (`Generator.search`): the decoder's step function, its
+        initial state and prepared memory, and the source mask `(batch, S)`."""
         memory, mask, encoder_states = self.encoder(source_ids, training=False)
         state = self.decoder.initial_state(encoder_states, ops.shape(source_ids)[0])
         prepared = self.decoder.prepare_memory(memory, mask, self.encoder.memory_order(source_ids))
-        return state, prepared, mask
-
-    def search(
-        self,
-        source_ids,
-        sampler: samplers.Sampler,
-        max_length: int,
-        min_length: int = 0,
-        return_attention: bool = False,
-        noise=None,
-    ) -> dict:
-        """The search of `generate` on backend tensors, not compiled: what `generate` compiles
-        and the SavedModel export traces. `noise` is `sampler.draw_noise(...)`; returns
-        `generate`'s dict as backend tensors."""
-        state, memory, mask = self.search_inputs(source_ids)
-        return sampler(
-            self.decoder.step,
-            state,
-            memory,
-            mask,
-            max_length,
-            min_length=min_length,
-            return_attention=return_attention,
-            noise=noise,
-        )
+        return self.decoder.step, state, prepared, mask
 
     def get_config(self) -> dict:
         config = super().get_config()

@@ -38,14 +38,12 @@ def test_an_ensemble_of_one_decodes_like_its_model(sampler):
 def test_the_step_averages_the_members_probabilities():
     first, second = tiny_model(seed=0), tiny_model(attention=None, seed=1)
     ensemble = Ensemble([first, second])
-    starts = [model.search_inputs(SOURCE) for model in (first, second)]
+    step, states, memories, _ = ensemble.search_inputs(SOURCE)
     tokens = np.array([1, 1, 1], "int32")
-    mixed, _, weights = ensemble.step(
-        tokens, tuple(s for s, _, _ in starts), tuple(m for _, m, _ in starts)
-    )
+    mixed, _, weights = step(tokens, states, memories)
     probabilities = [
         _numpy(ops.softmax(model.decoder.step(tokens, state, memory)[0]))
-        for model, (state, memory, _) in zip((first, second), starts, strict=True)
+        for model, state, memory in zip((first, second), states, memories, strict=True)
     ]
     expected = np.log((probabilities[0] + probabilities[1]) / 2)
     np.testing.assert_allclose(_numpy(mixed), expected, rtol=1e-5, atol=1e-6)
