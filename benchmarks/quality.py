@@ -4,27 +4,34 @@
         --out runs/quality --minutes 25
 
 Trains one model per architecture (plain Sutskever encoder-decoder, Bahdanau attention, Luong
-attention, Luong with copy attention over a joint vocabulary; the attention models feed their
-attention back as input) on `train.tsv` with
+attention, Luong with copy attention over a joint WordPiece or SentencePiece vocabulary; the
+attention models feed their attention back as input) on `train.tsv` with
 `keras-seq2seq train --time-budget`, then scores
 greedy and beam-5 (length penalty 0.6) decoding on `valid.tsv` with `keras-seq2seq evaluate`
 (sacreBLEU, default 13a tokenization; chrF; exact match) and prints a Markdown table. Subword
-vocabularies are learned once, by the first run of each kind (per side, or joint), and reused by
-the others of that kind. Not a test: it needs
+vocabularies are learned once, by the first run of each kind, and reused by the others of that
+kind. Not a test: it needs
 the shared data folder and skips (exit 0) when it is absent.
 """
 
 import argparse
+import collections
 import json
 import os
 import subprocess
 import sys
 
+from keras_seq2seq.data.sentencepiece import PLACEHOLDER
+
+COPY = ["--attention", "luong", "--copy-attention", "--joint-vocabulary"]
+SENTENCEPIECE = ["--source-level", "sentencepiece", "--target-level", "sentencepiece"]
+# Each architecture's flags, and the vocabularies it learns: runs with the same ones share them.
 ARCHITECTURES = {
-    "luong": ["--attention", "luong"],
-    "luong-copy": ["--attention", "luong", "--copy-attention", "--joint-vocabulary"],
-    "bahdanau": ["--attention", "bahdanau"],
-    "sutskever": ["--attention", "none", "--reverse-source"],
+    "luong": (["--attention", "luong"], "wordpiece"),
+    "luong-copy": (COPY, "joint wordpiece"),
+    "luong-copy-sentencepiece": ([*COPY, *SENTENCEPIECE], "joint sentencepiece"),
+    "bahdanau": (["--attention", "bahdanau"], "wordpiece"),
+    "sutskever": (["--attention", "none", "--reverse-source"], "wordpiece"),
 }
 COMMON = ["--embedding-dim", "256", "--units", "512", "--batch-size", "64", "--epochs", "100"]
 
@@ -34,6 +41,25 @@ def _cli(*args: str) -> str:
     print("$", " ".join(command), flush=True)
     result = subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True)
     return result.stdout
+
+
+def output_checks(valid: str, output: str) -> dict:
+    """Placeholders kept (sources with printf/brace placeholders whose output holds exactly the
+    same ones, counted with repeats) and the output/reference length ratio in characters."""
+    with open(valid, encoding="utf-8") as file:
+        pairs = [line.rstrip("\n").split("\t")[:2] for line in file if line.strip()]
+    with open(output, encoding="utf-8", newline="\n") as file:
+        outputs = file.read().split("\n")[: len(pairs)]
+    with_placeholders = kept = 0
+    for (source, _), translated in zip(pairs, outputs, strict=True):
+        wanted = collections.Counter(PLACEHOLDER.findall(source))
+        if wanted:
+            with_placeholders += 1
+            kept += collections.Counter(PLACEHOLDER.findall(translated)) == wanted
+    return {
+        "placeholders": (kept, with_placeholders),
+        "length_ratio": sum(map(len, outputs)) / sum(len(t) for _, t in pairs),
+    }
 
 
 def main() -> None:
@@ -60,22 +86,27 @@ def main() -> None:
     rows, first_runs = [], {}
     for name, minutes in zip(args.architectures, budgets, strict=True):
         run_dir = os.path.join(args.out, name)
-        joint = "--joint-vocabulary" in ARCHITECTURES[name]
-        reuse = ["--processors-from", first_runs[joint]] if joint in first_runs else []
+        flags, vocabularies = ARCHITECTURES[name]
+        reuse = (
+            ["--processors-from", first_runs[vocabularies]] if vocabularies in first_runs else []
+        )
         _cli("train", "--train", train, "--valid", valid, "--run-dir", run_dir,
-             "--time-budget", str(minutes), *COMMON, *ARCHITECTURES[name], *reuse)  # fmt: skip
-        first_runs.setdefault(joint, run_dir)
+             "--time-budget", str(minutes), *COMMON, *flags, *reuse)  # fmt: skip
+        first_runs.setdefault(vocabularies, run_dir)
         for beam in ("1", "5"):
             output = os.path.join(run_dir, f"valid.beam{beam}.txt")
             printed = _cli("evaluate", "--model", run_dir, "--tsv", valid,
                            "--beam-width", beam, "--output", output)  # fmt: skip
-            scores = json.loads(printed.splitlines()[-1])
+            scores = {**json.loads(printed.splitlines()[-1]), **output_checks(valid, output)}
             rows.append((name, minutes, "greedy" if beam == "1" else "beam 5", scores))
-    print("\n| model | budget | decoder | BLEU | chrF | exact match |")
-    print("|---|---|---|---|---|---|")
+    print("\n| model | budget | decoder | BLEU | chrF | exact match | placeholders kept "
+          "| output/reference length |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|---|")
     for name, minutes, decoder, s in rows:
+        kept, total = s["placeholders"]
         print(f"| {name} | {minutes:g} min | {decoder} | {s['bleu']:.1f} | {s['chrf']:.1f} "
-              f"| {100 * s['exact_match']:.0f}% |")  # fmt: skip
+              f"| {100 * s['exact_match']:.1f}% | {kept}/{total} ({100 * kept / total:.0f}%) "
+              f"| {s['length_ratio']:.2f} |")  # fmt: skip
 
 
 if __name__ == "__main__":
