@@ -82,6 +82,11 @@ def test_differences_name_each_setting():
         ),
         (lambda: ModelSettings(attention="none", copy_attention=True), "attention='none'"),
         (lambda: TrainingSettings(average_last=1), "average_last=1"),
+        (
+            lambda: ModelSettings(attention="none", coverage_loss_weight=0.5),
+            "attention='none'",
+        ),
+        (lambda: ModelSettings(coverage_loss_weight=-1.0), "coverage_loss_weight=-1.0"),
         (lambda: TrainingSettings(average_last=-2), "average_last=-2"),
         (
             lambda: RunSettings(DataSettings(train="t"), ModelSettings(copy_attention=True)),
@@ -139,9 +144,10 @@ def test_a_joint_vocabulary_is_learned_from_both_sides_and_shared(level, size):
     assert 3 not in ids.flat_values.numpy()
     assert source.detokenize(ids).numpy()[0].decode() == "open Datei öffnen"
     assert (source.name, target.name) == ("source", "target")
-    model = builder.build_model(ModelSettings(units=8, embedding_dim=4, copy_attention=True),
-                                source.vocabulary_size, target.vocabulary_size)  # fmt: skip
-    assert model.decoder.copy_attention
+    settings = ModelSettings(units=8, embedding_dim=4, copy_attention=True,
+                             coverage_loss_weight=0.5)  # fmt: skip
+    model = builder.build_model(settings, source.vocabulary_size, target.vocabulary_size)
+    assert model.decoder.copy_attention and model.decoder.coverage_loss_weight == 0.5
 
 
 def test_every_setting_has_a_flag():

@@ -58,6 +58,7 @@ def build_model(
         bridge="dense" if settings.bidirectional else "copy",
         dropout=settings.dropout,
         copy_attention=settings.copy_attention,
+        coverage_loss_weight=settings.coverage_loss_weight,
         seed=seed,
     )
     return Seq2Seq(encoder, decoder, seed=seed)

@@ -134,6 +134,12 @@ def _add_train_flags(train: argparse.ArgumentParser) -> None:
         action="store_true",
         help="pointer-generator decoder that can copy source tokens (with --joint-vocabulary)",
     )
+    model.add_argument(
+        "--coverage-loss-weight",
+        type=float,
+        default=_default(model_part, "coverage_loss_weight"),
+        help="weight of the coverage loss against repeated attention (See et al. 2017; 0: off)",
+    )
     model.add_argument("--dropout", type=float, default=_default(model_part, "dropout"))
     fitting = train.add_argument_group("training")
     for name in ("batch_size", "epochs", "learning_rate", "label_smoothing"):

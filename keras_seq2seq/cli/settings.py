@@ -80,6 +80,7 @@ class ModelSettings:
         dropout: the dropout rate of the encoder and the decoder.
         copy_attention: the pointer-generator decoder, which can copy source tokens (needs
             attention and a joint vocabulary).
+        coverage_loss_weight: the weight of See et al.'s coverage loss (needs attention; 0: off).
     """
 
     cell: str = "lstm"
@@ -93,6 +94,7 @@ class ModelSettings:
     input_feeding: bool = True
     dropout: float = 0.2
     copy_attention: bool = False
+    coverage_loss_weight: float = 0.0
 
     def __post_init__(self):
         validation.one_of("cell", self.cell, CELLS)
@@ -103,6 +105,12 @@ class ModelSettings:
         validation.positive_int("units", self.units)
         validation.one_of("attention", self.attention, ATTENTIONS)
         validation.unit_interval("dropout", self.dropout, include_one=False)
+        validation.number("coverage_loss_weight", self.coverage_loss_weight, 0.0)
+        if self.coverage_loss_weight and self.attention == "none":
+            raise ValueError(
+                "coverage_loss_weight is computed from the attention weights and needs "
+                f"attention. Received: attention={self.attention!r}"
+            )
         if self.copy_attention and self.attention == "none":
             raise ValueError(
                 "copy_attention copies with the attention weights and needs attention. "

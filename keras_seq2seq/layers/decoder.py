@@ -12,8 +12,9 @@ from keras import ops, tree
 
 from keras_seq2seq import validation
 from keras_seq2seq.backend import distribute, time_loop
-from keras_seq2seq.layers import cells, copy, step_loop
+from keras_seq2seq.layers import cells, copy, coverage, step_loop
 from keras_seq2seq.layers.attention import resolve_attention
+from keras_seq2seq.special_ids import PAD_ID
 
 BRIDGES = ("copy", "dense", "zero")
 
@@ -52,6 +53,9 @@ class Decoder(keras.layers.Layer):
         dropout: the dropout rate on the embeddings and on each RNN layer's output.
         residual: add each layer's input to its output, between stacked layers of equal width.
         copy_attention: mix in copying from the source (needs attention).
+        coverage_loss_weight: with attention, adds this times the coverage loss of See et al.
+            2017 (`layers.coverage`, per target token) to the model's losses in every
+            forward pass over a target; 0 adds nothing.
         seed: the seed of the dropout masks.
 
     Call arguments:
@@ -95,6 +99,7 @@ class Decoder(keras.layers.Layer):
         dropout: float = 0.0,
         residual: bool = False,
         copy_attention: bool = False,
+        coverage_loss_weight: float = 0.0,
         seed: int | None = None,
         **kwargs,
     ):
@@ -119,6 +124,15 @@ class Decoder(keras.layers.Layer):
             raise ValueError(
                 "`copy_attention=True` copies with the attention weights and needs attention. "
                 f"Received: attention={attention!r}"
+            )
+        self.coverage_loss_weight = validation.number(
+            "coverage_loss_weight", coverage_loss_weight, 0.0
+        )
+        if self.coverage_loss_weight and self.attention is None:
+            raise ValueError(
+                "A coverage loss is computed from the attention weights and needs attention. "
+                f"Received: attention={attention!r}, "
+                f"coverage_loss_weight={coverage_loss_weight!r}"
             )
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed)
@@ -330,7 +344,8 @@ class Decoder(keras.layers.Layer):
             with time_loop.weights_read_once(layer.weights):
                 output, *_ = layer(x, initial_state=state["rnn"][index])
             x = self._after_layer(index, output, x, masks)
-        return self.logits(*self._attend(x, embedded, memory), memory)
+        output, weights, gate = self._attend(x, embedded, memory)
+        return self.logits(output, weights, gate, memory), weights
 
     def call(
         self,
@@ -354,18 +369,24 @@ class Decoder(keras.layers.Layer):
         if dropout_masks is None:
             dropout_masks = self.draw_dropout_masks(batch_size, length, training)
         if teacher_forced is None and self.parallel_teacher_forcing:
-            return self._parallel_teacher_forced(
+            logits, weights = self._parallel_teacher_forced(
                 decoder_input_ids, state, attention_memory, dropout_masks
             )
-        return step_loop.run_steps(
-            self,
-            decoder_input_ids,
-            teacher_forced,
-            sample_noise,
-            state,
-            attention_memory,
-            dropout_masks,
-        )
+        else:
+            logits, weights = step_loop.run_steps(
+                self,
+                decoder_input_ids,
+                teacher_forced,
+                sample_noise,
+                state,
+                attention_memory,
+                dropout_masks,
+            )
+        if self.coverage_loss_weight:
+            target_mask = ops.not_equal(decoder_input_ids, PAD_ID)
+            loss = coverage.coverage_loss(weights, target_mask)
+            self.add_loss(self.coverage_loss_weight * loss)
+        return logits
 
     def compute_output_spec(self, decoder_input_ids, *args, **kwargs):
         shape = (*decoder_input_ids.shape, self.vocabulary_size)
@@ -390,5 +411,6 @@ class Decoder(keras.layers.Layer):
             "dropout": self.dropout,
             "residual": self.residual,
             "copy_attention": self.copy_attention,
+            "coverage_loss_weight": self.coverage_loss_weight,
             "seed": self.seed,
         }

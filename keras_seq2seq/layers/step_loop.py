@@ -28,7 +28,9 @@ def sequence_length(ids):
 
 
 def run_steps(decoder, decoder_input_ids, teacher_forced, sample_noise, state, memory, masks):
-    """The logits `(batch, T, V)` of `decoder` run step by step over a target.
+    """The logits `(batch, T, V)` of `decoder` run step by step over a target, and its
+    attention weights `(batch, T, S)` where copy attention or a coverage loss needs them (None
+    otherwise).
 
     Args:
         decoder: a built `Decoder`.
@@ -52,6 +54,7 @@ def run_steps(decoder, decoder_input_ids, teacher_forced, sample_noise, state, m
     noise = sample_noise if sample_noise is not None else ops.zeros(ops.shape(ids))
     no_logits = ops.zeros((ops.shape(ids)[0], decoder.vocabulary_size), decoder.compute_dtype)
     projection = decoder.output_projection
+    keep_weights = decoder.copy_attention or decoder.coverage_loss_weight > 0
 
     def body(carry, inputs):
         state, previous_prediction = carry
@@ -69,8 +72,12 @@ def run_steps(decoder, decoder_input_ids, teacher_forced, sample_noise, state, m
         prediction, logits = ops.cond(
             predicting, predict, lambda: (ops.zeros_like(true_t), no_logits)
         )
-        copy_parts = (weights, gate) if decoder.copy_attention else ()
-        return (state, prediction), (output, logits, *copy_parts)
+        collected = {}
+        if keep_weights:
+            collected["weights"] = weights
+        if decoder.copy_attention:
+            collected["gate"] = gate
+        return (state, prediction), (output, logits, collected)
 
     inputs = (
         time_major(ids),
@@ -80,7 +87,7 @@ def run_steps(decoder, decoder_input_ids, teacher_forced, sample_noise, state, m
     )
     with time_loop.weights_read_once(decoder.weights):
         _, outputs = time_loop.scan(body, (state, ids[:, 0]), inputs, sequence_length(ids))
-    outputs, logits, *copy_parts = map(time_major, outputs)
+    outputs, logits, collected = tree.map_structure(time_major, outputs)
     # Only the value is chosen here; the gradient is the projection's, outside any branch.
     logits = ops.cond(
         predicting,
@@ -88,9 +95,10 @@ def run_steps(decoder, decoder_input_ids, teacher_forced, sample_noise, state, m
         lambda: ops.stop_gradient(projection(outputs)),
     )
     logits = known_projection(projection, outputs, logits)
-    if not copy_parts:
-        return logits
-    return decoder.logits(outputs, *copy_parts, memory, vocabulary_logits=logits)
+    weights = collected.get("weights")
+    if decoder.copy_attention:
+        logits = decoder.logits(outputs, weights, collected["gate"], memory, logits)
+    return logits, weights
 
 
 def _predict(logits, uniform_noise):
