@@ -83,3 +83,14 @@ def test_fewer_than_two_backups_are_not_averaged(tmp_path):
     translator = _translator()
     assert directory.average(translator, 2, "val_loss", lambda: 0.0) is None
     assert not os.path.exists(directory.averaged_path)
+
+
+def test_without_validation_the_average_is_saved_but_not_compared(tmp_path):
+    directory = RunDirectory(tmp_path)
+    translator = _translator()
+    backup = EpochBackup(directory, keep=2)
+    backup.set_model(translator.model)
+    for epoch in range(2):
+        backup.on_epoch_end(epoch)
+    assert directory.average(translator, 2, "loss") == ([1, 2], None, np.inf)
+    assert os.path.exists(directory.averaged_path) and not os.path.exists(directory.translator_path)

@@ -84,29 +84,34 @@ def train(run: RunSettings, run_dir: str) -> str:
         callbacks=fit_callbacks,
     )
     if training.average_last:
-        _average(directory, translator, training.average_last, monitor, valid_data or train_data)
+        _average(directory, translator, training.average_last, valid_data)
     directory.finish(history)
     print(f"Run finished: {run_dir}. Best model: {directory.translator_path}")
     return directory.translator_path
 
 
-def _average(directory, translator, count, monitor, data) -> None:
-    """Averages the last `count` epochs' weights (`RunDirectory.average`) and says what came of
-    it."""
-    averaged = directory.average(
-        translator,
-        count,
-        monitor,
-        lambda: translator.model.evaluate(data, verbose=0, return_dict=True)["loss"],
-    )
+def _average(directory, translator, count, valid_data) -> None:
+    """Averages the last `count` epochs' weights (`RunDirectory.average`), compared on the
+    validation loss when there is validation data, and says what came of it."""
+    evaluate = None
+    if valid_data is not None:
+
+        def evaluate():
+            return translator.model.evaluate(valid_data, verbose=0, return_dict=True)["loss"]
+
+    averaged = directory.average(translator, count, "val_loss", evaluate)
     if averaged is None:
         print(f"Not averaging: fewer than two epochs' backups in {directory.backup_dir}.")
         return
     epochs, value, best = averaged
+    saved = f"Averaged the weights of epochs {epochs[0]}-{epochs[-1]}"
+    if value is None:
+        print(f"{saved} into {directory.averaged_path} (no validation data to compare it on).")
+        return
     verdict = "it is now the run's model" if value < best else "the best epoch stays the model"
     print(
-        f"Averaged the weights of epochs {epochs[0]}-{epochs[-1]}: {monitor} {value:.4f} "
-        f"against the best epoch's {best:.4f}; {verdict}. Saved to {directory.averaged_path}."
+        f"{saved}: val_loss {value:.4f} against the best epoch's {best:.4f}; {verdict}. "
+        f"Saved to {directory.averaged_path}."
     )
 
 

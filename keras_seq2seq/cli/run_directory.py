@@ -197,19 +197,21 @@ class RunDirectory:
             self._discard(path)
 
     def average(
-        self, translator: Translator, count: int, monitor: str, evaluate
-    ) -> tuple[list[int], float, float] | None:
+        self, translator: Translator, count: int, monitor: str, evaluate=None
+    ) -> tuple[list[int], float | None, float] | None:
         """Averages the weights of the newest `count` backups into `translator`'s model, saves it
         as `translator.averaged.keras`, and makes it the run's model if `evaluate()` (the
         monitored loss of the model as it now is) beats the best epoch's; returns the averaged
-        epochs (counted from 1), the average's loss and the best epoch's, or None when fewer
-        than two backups exist.
+        epochs (counted from 1), the average's loss (None without `evaluate`) and the best
+        epoch's, or None when fewer than two backups exist.
 
         Args:
             translator: the run's `Translator`; its model's weights are replaced.
             count: how many of the newest backups to average.
             monitor: the monitored log entry, e.g. `"val_loss"`.
-            evaluate: a callable returning the monitored loss of the model.
+            evaluate: a callable returning the monitored loss of the model, or None to only
+                save the average (a training loss, measured with dropout over a changing
+                model, is no fair comparison).
         """
         newest = self.backups()[:count]
         if len(newest) < 2:
@@ -217,12 +219,14 @@ class RunDirectory:
         epochs = sorted(epoch for epoch, _ in newest)
         average_checkpoints(translator.model, [path for _, path in reversed(newest)])
         translator.save(self.averaged_path, include_optimizer=False)
-        value = float(evaluate())
         record = self.translator_path + ".best.json"
         best = np.inf
         if os.path.exists(record):
             with open(record, encoding="utf-8") as file:
                 best = float(json.load(file)[monitor])
+        if evaluate is None:
+            return epochs, None, best
+        value = float(evaluate())
         if value < best:
             translator.save(self.translator_path, include_optimizer=False)
             atomic.write_text(record, json.dumps({monitor: value, "averaged_epochs": epochs}))

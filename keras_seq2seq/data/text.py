@@ -207,12 +207,11 @@ class TextProcessor(keras.layers.Layer):
                 "At the sentencepiece level `vocabulary` is a serialized SentencePiece model "
                 f"(bytes). Received: {type(model).__name__}"
             )
-        self._sentencepiece_model = model
-        tokenizer = self._sentencepiece()
-        size = int(tokenizer.vocab_size())
-        pieces = tokenizer.id_to_string(tf.range(size)).numpy()
+        tokenizer = tf_text.SentencepieceTokenizer(model=model)
+        pieces = tokenizer.id_to_string(tf.range(tokenizer.vocab_size())).numpy()
         vocabulary = tuple(piece.decode("utf-8") for piece in pieces)
-        self._check_token_list(vocabulary)
+        self._check_token_list(vocabulary)  # before anything changes
+        self._sentencepiece_model = model
         self._vocabulary = vocabulary
         self._tokens = tf.constant(vocabulary, tf.string)
 

@@ -5,7 +5,8 @@ before (`teacher_forced`, drawn before the loop), runs `Decoder.cell_step`, and,
 feeds a prediction, projects its output to logits to make the next prediction. The projection of
 the whole sequence happens after the loop, in one matmul; where the loop already computed the
 logits, only its gradient is added (`known_projection`). With copy attention the loop also
-collects each step's attention weights and copy gate, and the mixture is taken after it.
+collects each step's attention weights and copy gate, and the mixture is taken after it; with a
+coverage loss it collects the weights.
 """
 
 import keras
