@@ -47,18 +47,25 @@ def build_model(
         reverse_source=settings.reverse_source,
         seed=seed,
     )
+    target_embedding_dim = settings.target_embedding_dim or settings.embedding_dim
+    attention = None if settings.attention == "none" else settings.attention
     decoder = Decoder(
         target_vocabulary_size,
-        settings.target_embedding_dim or settings.embedding_dim,
+        target_embedding_dim,
         settings.units,
         cell=settings.cell,
         num_layers=settings.layers,
-        attention=None if settings.attention == "none" else settings.attention,
+        attention=attention,
+        # Tied embeddings project the attentional vector with the embedding matrix.
+        attention_layer_size=target_embedding_dim
+        if settings.tie_embeddings and attention
+        else None,
         input_feeding=settings.input_feeding,
         bridge="dense" if settings.bidirectional else "copy",
         dropout=settings.dropout,
         copy_attention=settings.copy_attention,
         coverage_loss_weight=settings.coverage_loss_weight,
+        tie_embeddings=settings.tie_embeddings,
         seed=seed,
     )
     return Seq2Seq(encoder, decoder, seed=seed)

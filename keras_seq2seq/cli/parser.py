@@ -135,6 +135,11 @@ def _add_train_flags(train: argparse.ArgumentParser) -> None:
         help="pointer-generator decoder that can copy source tokens (with --joint-vocabulary)",
     )
     model.add_argument(
+        "--tie-embeddings",
+        action="store_true",
+        help="project to logits with the target embedding matrix (fewer weights)",
+    )
+    model.add_argument(
         "--coverage-loss-weight",
         type=float,
         default=_default(model_part, "coverage_loss_weight"),

@@ -81,6 +81,9 @@ class ModelSettings:
         copy_attention: the pointer-generator decoder, which can copy source tokens (needs
             attention and a joint vocabulary).
         coverage_loss_weight: the weight of See et al.'s coverage loss (needs attention; 0: off).
+        tie_embeddings: project to logits with the target embedding matrix (the attentional
+            layer then has the target embedding's width; without attention, `units` must equal
+            it).
     """
 
     cell: str = "lstm"
@@ -95,6 +98,7 @@ class ModelSettings:
     dropout: float = 0.2
     copy_attention: bool = False
     coverage_loss_weight: float = 0.0
+    tie_embeddings: bool = False
 
     def __post_init__(self):
         validation.one_of("cell", self.cell, CELLS)

@@ -53,6 +53,10 @@ class Decoder(keras.layers.Layer):
         dropout: the dropout rate on the embeddings and on each RNN layer's output.
         residual: add each layer's input to its output, between stacked layers of equal width.
         copy_attention: mix in copying from the source (needs attention).
+        tie_embeddings: project to logits with the transposed target embedding matrix (plus a
+            bias) instead of a separate kernel (Press & Wolf 2017), saving
+            `vocabulary_size * embedding_dim` weights; needs the projected width (`output_dim`:
+            `attention_layer_size` with attention, else `units`) to equal `embedding_dim`.
         coverage_loss_weight: with attention, adds this times the coverage loss of See et al.
             2017 (`layers.coverage`, per target token) to the model's losses in every
             forward pass over a target; 0 adds nothing.
@@ -99,6 +103,7 @@ class Decoder(keras.layers.Layer):
         dropout: float = 0.0,
         residual: bool = False,
         copy_attention: bool = False,
+        tie_embeddings: bool = False,
         coverage_loss_weight: float = 0.0,
         seed: int | None = None,
         **kwargs,
@@ -124,6 +129,13 @@ class Decoder(keras.layers.Layer):
             raise ValueError(
                 "`copy_attention=True` copies with the attention weights and needs attention. "
                 f"Received: attention={attention!r}"
+            )
+        self.tie_embeddings = bool(tie_embeddings)
+        if self.tie_embeddings and self.output_dim != self.embedding_dim:
+            raise ValueError(
+                "`tie_embeddings=True` projects with the embedding matrix, so the projected "
+                f"width must equal embedding_dim={self.embedding_dim}; it is "
+                f"{self.output_dim} (attention_layer_size with attention, else units)."
             )
         self.coverage_loss_weight = validation.number(
             "coverage_loss_weight", coverage_loss_weight, 0.0
@@ -155,9 +167,12 @@ class Decoder(keras.layers.Layer):
             # Its output is the gate's logit; `copy.mix` works in log space.
             self.copy_gate = keras.layers.Dense(1, name="copy_gate", dtype=self.dtype_policy)
         self.bridge_dense = None
-        self.output_projection = keras.layers.Dense(
-            self.vocabulary_size, name="output_projection", dtype=self.dtype_policy
-        )
+        if self.tie_embeddings:
+            self.output_projection = TiedProjection(self)
+        else:
+            self.output_projection = keras.layers.Dense(
+                self.vocabulary_size, name="output_projection", dtype=self.dtype_policy
+            )
 
     @property
     def feeds_input(self) -> bool:
@@ -192,7 +207,12 @@ class Decoder(keras.layers.Layer):
             self.attention_dense.build((batch, memory_shape[-1] + self.units))
         if self.copy_attention:
             self.copy_gate.build((batch, memory_shape[-1] + self.units + self.embedding_dim))
-        self.output_projection.build((batch, self.output_dim))
+        if self.tie_embeddings:
+            self.output_bias = self.add_weight(
+                shape=(self.vocabulary_size,), initializer="zeros", name="output_bias"
+            )
+        else:
+            self.output_projection.build((batch, self.output_dim))
         encoder_structure = [[s[-1] for s in layer] for layer in (encoder_states_shape or [])]
         if self.bridge == "copy" and encoder_structure != self.state_structure:
             raise ValueError(
@@ -411,6 +431,32 @@ class Decoder(keras.layers.Layer):
             "dropout": self.dropout,
             "residual": self.residual,
             "copy_attention": self.copy_attention,
+            "tie_embeddings": self.tie_embeddings,
             "coverage_loss_weight": self.coverage_loss_weight,
             "seed": self.seed,
         }
+
+
+class TiedProjection:
+    """The output projection of a decoder with `tie_embeddings`: `x @ E^T + b`, where `E` is the
+    decoder's embedding matrix and `b` its `output_bias`.
+
+    A plain object, not a layer, so that Keras tracks both weights once, as the decoder's. It
+    offers what the step loop uses of a `Dense` projection: calling it, `kernel` and `bias`.
+    """
+
+    def __init__(self, decoder: Decoder):
+        self.decoder = decoder
+
+    @property
+    def kernel(self):
+        """`(embedding_dim, vocabulary_size)`: the transposed embedding matrix."""
+        return ops.transpose(self.decoder.embedding.embeddings)
+
+    @property
+    def bias(self):
+        return self.decoder.output_bias
+
+    def __call__(self, x):
+        kernel = ops.cast(self.kernel, x.dtype)
+        return ops.matmul(x, kernel) + ops.cast(self.bias, x.dtype)
