@@ -30,7 +30,7 @@ class TextProcessor(keras.layers.Layer):
     """Normalizes, tokenizes and numbers text, and turns ids back into text.
 
     Text is first made valid UTF-8 (invalid bytes become U+FFFD), Unicode-normalized, optionally
-    case-folded, and its whitespace collapsed to single spaces. It is then cut at one of three
+    case-folded, and its whitespace collapsed to single spaces. It is then cut at one of four
     levels:
 
     - `"character"`: every character is a token, the space included.
