@@ -48,42 +48,42 @@ class Ensemble(Generator, keras.Model):
                     "An ensemble's members must share their vocabularies, so their vocabulary "
                     f"sizes must be equal. Received: {name} {sizes}"
                 )
-        self.members = models
+        self.models = models
         self._generate_functions = {}
 
     @property
     def source_vocabulary_size(self) -> int:
-        return self.members[0].source_vocabulary_size
+        return self.models[0].source_vocabulary_size
 
     @property
     def target_vocabulary_size(self) -> int:
-        return self.members[0].target_vocabulary_size
+        return self.models[0].target_vocabulary_size
 
     @property
     def has_attention(self) -> bool:
-        return all(model.has_attention for model in self.members)
+        return all(model.has_attention for model in self.models)
 
     @property
     def copies_source(self) -> bool:
         """Whether any member copies source tokens (so the vocabularies must be one)."""
-        return any(model.copies_source for model in self.members)
+        return any(model.copies_source for model in self.models)
 
     @property
     def rnn_layers(self) -> list:
-        return [layer for model in self.members for layer in model.rnn_layers]
+        return [layer for model in self.models for layer in model.rnn_layers]
 
     def step(self, token_ids, state, memory):
         """One step of every member: `(log-probabilities (batch, V), state, weights)`, where
         `state` and `memory` hold one entry per member."""
         log_probabilities, new_state, weights = [], [], []
-        for model, member_state, member_memory in zip(self.members, state, memory, strict=True):
+        for model, member_state, member_memory in zip(self.models, state, memory, strict=True):
             logits, member_state, member_weights = model.decoder.step(
                 token_ids, member_state, member_memory
             )
             log_probabilities.append(ops.log_softmax(ops.cast(logits, "float32"), axis=-1))
             new_state.append(member_state)
             weights.append(member_weights)
-        mixed = ops.logsumexp(ops.stack(log_probabilities), axis=0) - math.log(len(self.members))
+        mixed = ops.logsumexp(ops.stack(log_probabilities), axis=0) - math.log(len(self.models))
         if any(w is None for w in weights):
             return mixed, tuple(new_state), None
         mean_weights = ops.mean(ops.stack([ops.cast(w, "float32") for w in weights]), axis=0)
@@ -92,13 +92,13 @@ class Ensemble(Generator, keras.Model):
     def search_inputs(self, source_ids) -> tuple:
         """`Seq2Seq.search_inputs` of the ensemble: its `step`, and every member's initial
         state and prepared memory."""
-        starts = [model.search_inputs(source_ids) for model in self.members]
+        starts = [model.search_inputs(source_ids) for model in self.models]
         states = tuple(start[1] for start in starts)
         return self.step, states, tuple(start[2] for start in starts), starts[0][3]
 
     def get_config(self) -> dict:
         config = super().get_config()
-        config["models"] = [keras.saving.serialize_keras_object(m) for m in self.members]
+        config["models"] = [keras.saving.serialize_keras_object(m) for m in self.models]
         return config
 
     @classmethod

@@ -73,7 +73,7 @@ def test_a_translator_over_an_ensemble_saves_and_loads(tmp_path):
     translations = translator.translate(texts)
     translator.save(tmp_path / "ensemble.keras", include_optimizer=False)
     loaded = Translator.load(tmp_path / "ensemble.keras")
-    assert isinstance(loaded.model, Ensemble) and len(loaded.model.members) == 2
+    assert isinstance(loaded.model, Ensemble) and len(loaded.model.models) == 2
     assert loaded.translate(texts) == translations
 
 
