@@ -219,11 +219,8 @@ class RunDirectory:
         epochs = sorted(epoch for epoch, _ in newest)
         average_checkpoints(translator.model, [path for _, path in reversed(newest)])
         translator.save(self.averaged_path, include_optimizer=False)
-        record = self.translator_path + ".best.json"
-        best = np.inf
-        if os.path.exists(record):
-            with open(record, encoding="utf-8") as file:
-                best = float(json.load(file)[monitor])
+        record = best_record_path(self.translator_path)
+        best = read_best(self.translator_path, monitor)
         if evaluate is None:
             return epochs, None, best
         value = float(evaluate())
@@ -312,6 +309,28 @@ class EpochBackup(keras.callbacks.Callback):
         self.directory.prune(self.keep)
 
 
+def best_record_path(translator_path: str) -> str:
+    """The file beside a run's best Translator that records its monitored value."""
+    return translator_path + ".best.json"
+
+
+def read_best(translator_path: str, monitor: str) -> float:
+    """The monitored value recorded for the best Translator at `translator_path`, or infinity
+    when none is recorded; an unreadable record raises, naming it, rather than risk replacing
+    a better model."""
+    record = best_record_path(translator_path)
+    if not os.path.exists(record):
+        return np.inf
+    try:
+        with open(record, encoding="utf-8") as file:
+            return float(json.load(file)[monitor])
+    except (ValueError, KeyError, TypeError) as error:
+        raise ValueError(
+            f"{record} is unreadable ({type(error).__name__}: {error}); it records the "
+            f"{monitor} of {translator_path}. Delete it to let the next epoch replace that model."
+        ) from None
+
+
 def _report(message: str) -> None:
     print(message, file=sys.stderr)
 
@@ -335,17 +354,8 @@ class SaveBestTranslator(keras.callbacks.Callback):
         self.translator = translator
         self.path = path
         self.monitor = monitor
-        self.record = path + ".best.json"
-        self.best = np.inf
-        if os.path.exists(self.record):
-            try:
-                with open(self.record, encoding="utf-8") as file:
-                    self.best = float(json.load(file)[monitor])
-            except (ValueError, KeyError, TypeError) as error:
-                raise ValueError(
-                    f"{self.record} is unreadable ({type(error).__name__}: {error}); it records "
-                    f"the {monitor} of {path}. Delete it to let the next epoch replace that model."
-                ) from None
+        self.record = best_record_path(path)
+        self.best = read_best(path, monitor)
 
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
         value = (logs or {}).get(self.monitor, np.inf)
