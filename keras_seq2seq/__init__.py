@@ -7,8 +7,9 @@ text, pipelines, generated tasks), `serving` (`Translator`, SavedModel export) a
 joins them into `Seq2Seq`, `generation` compiles its decoding, and `ensemble` decodes with
 several models at once. The other top-level modules (`callbacks`, `datasets`, `dates`,
 `distribute`, `losses`, `metrics`, `pipeline`, `schedules`, `text`) are the public paths of the
-API map, each re-exporting the subpackage module that implements it; `choices` holds the names
-some settings take, without importing anything, for the command line.
+API map, each re-exporting the subpackage module that implements it; `scores` (corpus BLEU and
+chrF) serves evaluation and training alike; `choices` holds the names some settings take,
+without importing anything, for the command line.
 
 Importing the package is cheap: it loads neither Keras nor a backend, so `keras-seq2seq --help`
 answers at once. The first use of a name below (`keras_seq2seq.Translator`,
@@ -42,6 +43,7 @@ __all__ = [
     "plot",
     "samplers",
     "schedules",
+    "scores",
     "special_ids",
     "text",
 ]

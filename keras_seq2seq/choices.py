@@ -9,3 +9,5 @@ CELLS = ("lstm", "gru", "simple_rnn")  # the RNN kinds: `layers.cells.RNN_LAYERS
 LEVELS = ("character", "word", "subword", "sentencepiece")
 TOO_LONG = ("truncate", "drop")  # what `pipeline.text_pairs_dataset` does beyond the limits
 DECAYS = ("none", "inverse_sqrt")  # the learning rate after warm-up: `learning_rates.Warmup`
+# What picks a run's best epoch: the validation loss, or the BLEU or chrF of its translations.
+MONITORS = ("loss", "bleu", "chrf")

@@ -65,6 +65,19 @@ def test_train_writes_a_complete_run_directory(run_dir):
         assert best["val_loss"] == pytest.approx(best_epoch)
 
 
+def test_monitor_chrf_keeps_the_epoch_whose_translations_score_best(tsv_files, tmp_path, capsys):
+    run = tmp_path / "run"
+    flags = ["--epochs", "2", "--monitor", "chrf", "--patience", "1", "--beam-width", "1"]
+    cli.main(_train_args(tsv_files, run, *flags))
+    with open(run / "log.csv") as file:
+        chrf = [float(row["val_chrf"]) for row in csv.DictReader(file)]
+    best = json.loads((run / "translator.keras.best.json").read_text())
+    assert best["val_chrf"] == pytest.approx(max(chrf))
+    capsys.readouterr()
+    cli.main(["evaluate", "--model", str(run), "--tsv", tsv_files[1]])
+    assert json.loads(capsys.readouterr().out.splitlines()[-1])["chrf"] == pytest.approx(max(chrf))
+
+
 def test_evaluate_reports_bleu_chrf_and_exact_match(run_dir, tsv_files, tmp_path, capsys):
     output = tmp_path / "hypotheses.txt"
     cli.main(["evaluate", "--model", str(run_dir), "--tsv", tsv_files[1], "--output", str(output)])

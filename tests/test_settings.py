@@ -88,6 +88,9 @@ def test_differences_name_each_setting():
         ),
         (lambda: ModelSettings(coverage_loss_weight=-1.0), "coverage_loss_weight=-1.0"),
         (lambda: TrainingSettings(average_last=-2), "average_last=-2"),
+        (lambda: TrainingSettings(monitor="bleu4"), "monitor='bleu4'"),
+        (lambda: TrainingSettings(patience=-1), "patience=-1"),
+        (lambda: _settings(monitor="chrf"), "valid=None"),
         (
             lambda: RunSettings(DataSettings(train="t"), ModelSettings(copy_attention=True)),
             "--joint-vocabulary",

@@ -13,12 +13,13 @@ from collections.abc import Iterable
 import keras
 import numpy as np
 
-from keras_seq2seq import atomic
+from keras_seq2seq import atomic, samplers
 from keras_seq2seq.cli import builder
-from keras_seq2seq.cli.run_directory import TRANSLATOR_FILE, RunDirectory
+from keras_seq2seq.cli.run_directory import TRANSLATOR_FILE, RunDirectory, better
 from keras_seq2seq.cli.settings import DecodingSettings, RunSettings
 from keras_seq2seq.data import pipeline
 from keras_seq2seq.ensemble import Ensemble
+from keras_seq2seq.scores import corpus_scores
 from keras_seq2seq.serving.translator import Translator
 from keras_seq2seq.training import callbacks
 
@@ -63,15 +64,21 @@ def train(run: RunSettings, run_dir: str) -> str:
     train_data = pipeline.text_pairs_dataset(
         data.train, source, target, training.batch_size, seed=training.seed, **lengths
     )
-    valid_data = None
+    valid_data, scores = None, []
     if data.valid:
         valid_data = pipeline.text_pairs_dataset(
             data.valid, source, target, training.batch_size, shuffle=False, **lengths
         )
+    if training.monitor != "loss":
+        scores = [callbacks.ValidationScores(_greedy(translator), read_pairs(data.valid))]
     initial_epoch = directory.restore(model)
-    monitor = "val_loss" if valid_data is not None else "loss"
-    fit_callbacks = directory.callbacks(
-        translator, monitor, training.time_budget, backups_kept=training.average_last
+    monitor = f"val_{training.monitor}" if valid_data is not None else "loss"
+    fit_callbacks = scores + directory.callbacks(
+        translator,
+        monitor,
+        training.time_budget,
+        backups_kept=training.average_last,
+        patience=training.patience,
     )
     schedule = builder.build_schedule(training)
     if schedule is not None:
@@ -84,22 +91,39 @@ def train(run: RunSettings, run_dir: str) -> str:
         callbacks=fit_callbacks,
     )
     if training.average_last:
-        _average(directory, translator, training.average_last, valid_data)
+        _average(directory, translator, training.average_last, monitor, valid_data, scores)
     directory.finish(history)
     print(f"Run finished: {run_dir}. Best model: {directory.translator_path}")
     return directory.translator_path
 
 
-def _average(directory, translator, count, valid_data) -> None:
+def _greedy(translator: Translator) -> Translator:
+    """A greedy-search `Translator` over the same model and processors."""
+    return Translator(
+        translator.source_processor,
+        translator.target_processor,
+        translator.model,
+        sampler=samplers.Greedy(),
+        max_source_length=translator.max_source_length,
+        max_length=translator.max_length,
+    )
+
+
+def _average(directory, translator, count, monitor, valid_data, scores) -> None:
     """Averages the last `count` epochs' weights (`RunDirectory.average`), compared on the
-    validation loss when there is validation data, and says what came of it."""
+    monitored value when there is validation data, and says what came of it."""
     evaluate = None
-    if valid_data is not None:
+    if scores:
+
+        def evaluate():
+            return scores[0].evaluate()[monitor]
+
+    elif valid_data is not None:
 
         def evaluate():
             return translator.model.evaluate(valid_data, verbose=0, return_dict=True)["loss"]
 
-    averaged = directory.average(translator, count, "val_loss", evaluate)
+    averaged = directory.average(translator, count, monitor, evaluate)
     if averaged is None:
         print(f"Not averaging: fewer than two epochs' backups in {directory.backup_dir}.")
         return
@@ -108,9 +132,13 @@ def _average(directory, translator, count, valid_data) -> None:
     if value is None:
         print(f"{saved} into {directory.averaged_path} (no validation data to compare it on).")
         return
-    verdict = "it is now the run's model" if value < best else "the best epoch stays the model"
+    verdict = (
+        "it is now the run's model"
+        if better(monitor, value, best)
+        else "the best epoch stays the model"
+    )
     print(
-        f"{saved}: val_loss {value:.4f} against the best epoch's {best:.4f}; {verdict}. "
+        f"{saved}: {monitor} {value:.4f} against the best epoch's {best:.4f}; {verdict}. "
         f"Saved to {directory.averaged_path}."
     )
 
@@ -188,8 +216,6 @@ def evaluate(
         `pairs`, `bleu` and `chrf` (sacreBLEU, default 13a tokenization), `exact_match` (against
         references normalized like the outputs) and `sampler`.
     """
-    import sacrebleu
-
     sources, references = [p[0] for p in pairs], [p[1] for p in pairs]
     # Outputs are normalized text (Unicode form, spaces, case folding if trained so); exact match
     # compares them with references normalized the same way. BLEU and chrF use raw references.
@@ -201,8 +227,7 @@ def evaluate(
         atomic.write_text(output, "".join(_one_line(h) + "\n" for h in hypotheses))
     scores = {
         "pairs": len(pairs),
-        "bleu": sacrebleu.corpus_bleu(hypotheses, [references]).score,
-        "chrf": sacrebleu.corpus_chrf(hypotheses, [references]).score,
+        **corpus_scores(hypotheses, references),
         "exact_match": float(
             np.mean([h == r for h, r in zip(hypotheses, normalized, strict=True)])
         ),

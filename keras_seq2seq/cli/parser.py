@@ -193,7 +193,20 @@ def _add_train_flags(train: argparse.ArgumentParser) -> None:
         type=int,
         default=_default(training_part, "average_last"),
         help="at the end, average the weights of the last N epochs; the average replaces the "
-        "best model if its validation loss is lower (0: off)",
+        "best model if it scores better on --monitor (0: off)",
+    )
+    fitting.add_argument(
+        "--monitor",
+        choices=settings.MONITORS,
+        default=_default(training_part, "monitor"),
+        help="what picks the best epoch: the validation loss, or the BLEU or chrF of greedy "
+        "translations of --valid (one decoding pass per epoch)",
+    )
+    fitting.add_argument(
+        "--patience",
+        type=int,
+        default=_default(training_part, "patience"),
+        help="stop after N epochs without a better --monitor (0: never)",
     )
     fitting.add_argument("--seed", type=int, default=_default(training_part, "seed"))
     _add_decoding_flags(train, for_train=True)

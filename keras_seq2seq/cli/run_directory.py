@@ -45,6 +45,8 @@ DONE_FILE = "done.json"
 LOG_FILE = "log.csv"
 SIDES = ("source", "target")
 BACKUPS_KEPT = 2
+# Log entries where higher is better (`better`); every other monitored entry is a loss.
+MAXIMIZED = ("val_bleu", "val_chrf")
 # Keras's `BackupAndRestore` layout, left by runs of keras-seq2seq 0.1 and 0.2.
 KERAS_BACKUP = ("latest.weights.h5", "training_metadata.json")
 
@@ -201,15 +203,16 @@ class RunDirectory:
     ) -> tuple[list[int], float | None, float] | None:
         """Averages the weights of the newest `count` backups into `translator`'s model, saves it
         as `translator.averaged.keras`, and makes it the run's model if `evaluate()` (the
-        monitored loss of the model as it now is) beats the best epoch's; returns the averaged
-        epochs (counted from 1), the average's loss (None without `evaluate`) and the best
+        monitored value of the model as it now is) beats the best epoch's; returns the averaged
+        epochs (counted from 1), the average's value (None without `evaluate`) and the best
         epoch's, or None when fewer than two backups exist.
 
         Args:
             translator: the run's `Translator`; its model's weights are replaced.
             count: how many of the newest backups to average.
-            monitor: the monitored log entry, e.g. `"val_loss"`.
-            evaluate: a callable returning the monitored loss of the model, or None to only
+            monitor: the monitored log entry, e.g. `"val_loss"` (lower is better) or
+                `"val_bleu"` (higher is better; see `better`).
+            evaluate: a callable returning the monitored value of the model, or None to only
                 save the average (a training loss, measured with dropout over a changing
                 model, is no fair comparison).
         """
@@ -224,7 +227,7 @@ class RunDirectory:
         if evaluate is None:
             return epochs, None, best
         value = float(evaluate())
-        if value < best:
+        if better(monitor, value, best):
             translator.save(self.translator_path, include_optimizer=False)
             atomic.write_text(record, json.dumps({monitor: value, "averaged_epochs": epochs}))
         return epochs, value, best
@@ -265,17 +268,24 @@ class RunDirectory:
         monitor: str,
         time_budget_minutes: float = 0.0,
         backups_kept: int = BACKUPS_KEPT,
+        patience: int = 0,
     ) -> list[keras.callbacks.Callback]:
-        """Best-model saving, the epoch log, the backup and the time budget, in that order.
+        """Best-model saving, the epoch log, the backup, the time budget and early stopping, in
+        that order.
 
         The best model and the log row are written before the backup, so an epoch counts as
         done only once both are on disk. `backups_kept` backups are kept (at least two).
+        `patience` > 0 stops training after that many epochs without a better `monitor`
+        (counted from the start of this invocation).
         """
         callbacks = [
             SaveBestTranslator(translator, self.translator_path, monitor),
             keras.callbacks.CSVLogger(self.log_path, append=True),
             EpochBackup(self, backups_kept),
         ]
+        if patience:
+            mode = "max" if monitor in MAXIMIZED else "min"
+            callbacks.append(keras.callbacks.EarlyStopping(monitor, patience=patience, mode=mode))
         if time_budget_minutes > 0:
             callbacks.append(TimeBudget(time_budget_minutes * 60))
         return callbacks
@@ -314,13 +324,19 @@ def best_record_path(translator_path: str) -> str:
     return translator_path + ".best.json"
 
 
+def better(monitor: str, value: float, best: float) -> bool:
+    """Whether `value` of the log entry `monitor` beats `best`: higher for the scores in
+    `MAXIMIZED`, lower for anything else (losses)."""
+    return value > best if monitor in MAXIMIZED else value < best
+
+
 def read_best(translator_path: str, monitor: str) -> float:
-    """The monitored value recorded for the best Translator at `translator_path`, or infinity
-    when none is recorded; an unreadable record raises, naming it, rather than risk replacing
-    a better model."""
+    """The monitored value recorded for the best Translator at `translator_path`, or the worst
+    value (infinity for a loss, minus infinity for a score) when none is recorded; an unreadable
+    record raises, naming it, rather than risk replacing a better model."""
     record = best_record_path(translator_path)
     if not os.path.exists(record):
-        return np.inf
+        return -np.inf if monitor in MAXIMIZED else np.inf
     try:
         with open(record, encoding="utf-8") as file:
             return float(json.load(file)[monitor])
@@ -336,7 +352,8 @@ def _report(message: str) -> None:
 
 
 class SaveBestTranslator(keras.callbacks.Callback):
-    """Saves a `Translator` whenever the monitored loss improves, replacing the file atomically.
+    """Saves a `Translator` whenever the monitored value improves (see `better`), replacing the
+    file atomically.
 
     The file is saved without optimizer state (the run's backup holds that). The best value so
     far is kept beside it in `path + ".best.json"`, so a resumed run only replaces the file with
@@ -346,7 +363,7 @@ class SaveBestTranslator(keras.callbacks.Callback):
     Args:
         translator: the `Translator` whose model is being trained.
         path: a `.keras` file.
-        monitor: the log entry to minimize, e.g. `"val_loss"`.
+        monitor: the log entry to improve, e.g. `"val_loss"` or `"val_chrf"`.
     """
 
     def __init__(self, translator: Translator, path: str, monitor: str):
@@ -358,8 +375,8 @@ class SaveBestTranslator(keras.callbacks.Callback):
         self.best = read_best(path, monitor)
 
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
-        value = (logs or {}).get(self.monitor, np.inf)
-        if value < self.best:
+        value = (logs or {}).get(self.monitor)
+        if value is not None and better(self.monitor, value, self.best):
             self._save()
             self.best = float(value)
             atomic.write_text(self.record, json.dumps({self.monitor: self.best, "epoch": epoch}))

@@ -11,7 +11,7 @@ import dataclasses
 from typing import Any
 
 from keras_seq2seq import validation
-from keras_seq2seq.choices import CELLS, DECAYS, LEVELS, TOO_LONG
+from keras_seq2seq.choices import CELLS, DECAYS, LEVELS, MONITORS, TOO_LONG
 
 VERSION = 2
 ATTENTIONS = ("luong", "bahdanau", "none")
@@ -141,8 +141,12 @@ class TrainingSettings:
         schedule_floor: the linear schedule's floor.
         time_budget: minutes of training per invocation, 0 for no limit.
         average_last: at the end, average the weights of this many last epochs (0: none; at
-            least 2 otherwise); the average replaces the best model if its validation loss is
-            lower.
+            least 2 otherwise); the average replaces the best model if it scores better on
+            `monitor`.
+        monitor: what picks the best epoch: `"loss"` (the validation loss, or the training
+            loss without validation data), or `"bleu"` or `"chrf"` of the greedy translations
+            of the validation pairs (needs them; one decoding pass per epoch).
+        patience: stop after this many epochs without a better `monitor` (0: never).
         seed: the seed of the weights, the shuffling and every draw.
     """
 
@@ -157,6 +161,8 @@ class TrainingSettings:
     schedule_floor: float = 0.5
     time_budget: float = 0.0
     average_last: int = 0
+    monitor: str = "loss"
+    patience: int = 0
     seed: int = 0
 
     def __post_init__(self):
@@ -182,6 +188,8 @@ class TrainingSettings:
                 "average_last averages several epochs: 0 (off) or at least 2. Received: "
                 "average_last=1"
             )
+        validation.one_of("monitor", self.monitor, MONITORS)
+        validation.non_negative_int("patience", self.patience)
         validation.non_negative_int("seed", self.seed)
 
 
@@ -238,6 +246,11 @@ class RunSettings:
             raise ValueError(
                 "copy_attention reads source ids as target ids and needs joint_vocabulary "
                 "(the flag --joint-vocabulary). Received: joint_vocabulary=False"
+            )
+        if self.training.monitor != "loss" and self.data.valid is None:
+            raise ValueError(
+                f"monitor={self.training.monitor!r} scores translations of the validation pairs "
+                "and needs valid (the flag --valid). Received: valid=None"
             )
 
     def to_dict(self) -> dict:

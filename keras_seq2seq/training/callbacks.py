@@ -1,4 +1,5 @@
-"""Training callbacks: the teacher-forcing schedule of a `Seq2Seq` model, and a time budget."""
+"""Training callbacks: the teacher-forcing schedule of a `Seq2Seq` model, a time budget, and the
+BLEU and chrF of the validation translations."""
 
 import time
 
@@ -6,6 +7,7 @@ import keras
 from keras import ops
 
 from keras_seq2seq import validation
+from keras_seq2seq.scores import corpus_scores
 from keras_seq2seq.training.schedules import Schedule
 
 
@@ -99,3 +101,45 @@ class TimeBudget(keras.callbacks.Callback):
     def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
         if time.monotonic() - self.start > self.seconds:
             self.model.stop_training = True
+
+
+class ValidationScores(keras.callbacks.Callback):
+    """Translates validation sources after every epoch and logs the corpus BLEU and chrF of the
+    translations as `val_bleu` and `val_chrf`.
+
+    Callbacks after it in the list (best-model saving, `keras.callbacks.EarlyStopping`,
+    `CSVLogger`) see both entries, so a run can keep the epoch that translates best rather than
+    the one with the lowest validation loss (OpenNMT-tf's `early_stopping` on a scorer).
+
+    Args:
+        translator: a `Translator` over the model being trained; its sampler decodes (greedy
+            search is the cheap choice).
+        pairs: `(source, reference)` strings.
+        batch_size: texts decoded at once.
+
+    Example:
+    ```python
+    scorer = Translator(source, target, model, sampler=samplers.Greedy())
+    model.fit(data, epochs=10, callbacks=[ValidationScores(scorer, valid_pairs)])
+    ```
+    """
+
+    def __init__(self, translator, pairs: list[tuple[str, str]], batch_size: int = 64):
+        super().__init__()
+        if not pairs:
+            raise ValueError("ValidationScores needs at least one pair. Received: pairs=[]")
+        self.translator = translator
+        self.pairs = pairs
+        self.batch_size = validation.positive_int("batch_size", batch_size)
+
+    def evaluate(self) -> dict[str, float]:
+        """The scores of the translator's model as it is now: `val_bleu` and `val_chrf`."""
+        sources, references = zip(*self.pairs, strict=True)
+        hypotheses = self.translator.translate(list(sources), batch_size=self.batch_size)
+        scores = corpus_scores(hypotheses, list(references))
+        return {f"val_{name}": value for name, value in scores.items()}
+
+    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        _ = self.model  # on JAX, syncs the trainer's state into the variables the decoder reads
+        if logs is not None:
+            logs.update(self.evaluate())

@@ -17,7 +17,12 @@ from helpers import write_tsv
 
 from keras_seq2seq import cli, datasets
 from keras_seq2seq.cli import builder
-from keras_seq2seq.cli.run_directory import EpochBackup, RunDirectory, SaveBestTranslator
+from keras_seq2seq.cli.run_directory import (
+    EpochBackup,
+    RunDirectory,
+    SaveBestTranslator,
+    better,
+)
 from keras_seq2seq.serving.translator import Translator
 
 TINY_RUN = ["--embedding-dim", "8", "--units", "8", "--dropout", "0", "--batch-size", "16",
@@ -183,3 +188,22 @@ def test_a_run_killed_mid_epoch_resumes_to_a_complete_run(tmp_path, capsys):
     assert log.read_text().splitlines()[:2] == first_row  # epoch 0 was not trained again
     assert (run / "done.json").exists() and not (run / "backup").exists()
     assert isinstance(Translator.load(run / "translator.keras"), Translator)
+
+
+def test_a_score_is_kept_at_its_highest_and_stops_training_when_it_stalls(
+    trained_translator, tmp_path
+):
+    path = tmp_path / "translator.keras"
+    saver = SaveBestTranslator(trained_translator, str(path), "val_chrf")
+    saver.set_model(trained_translator.model)
+    for epoch, chrf in enumerate([10.0, 20.0, 15.0]):
+        saver.on_epoch_end(epoch, {"val_loss": 5.0 - epoch, "val_chrf": chrf})
+    assert json.loads((tmp_path / "translator.keras.best.json").read_text()) == {
+        "val_chrf": 20.0,
+        "epoch": 1,
+    }
+    assert better("val_bleu", 2.0, 1.0) and better("val_loss", 1.0, 2.0)
+    callbacks = RunDirectory(tmp_path / "run").callbacks(trained_translator, "val_bleu", patience=2)
+    stopping = callbacks[-1]
+    assert isinstance(stopping, keras.callbacks.EarlyStopping)
+    assert (stopping.monitor, stopping.patience, stopping.mode) == ("val_bleu", 2, "max")
