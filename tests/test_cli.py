@@ -4,6 +4,7 @@ import csv
 import io
 import json
 import os
+import shutil
 
 import pytest
 from helpers import write_tsv
@@ -76,6 +77,23 @@ def test_monitor_chrf_keeps_the_epoch_whose_translations_score_best(tsv_files, t
     capsys.readouterr()
     cli.main(["evaluate", "--model", str(run), "--tsv", tsv_files[1]])
     assert json.loads(capsys.readouterr().out.splitlines()[-1])["chrf"] == pytest.approx(max(chrf))
+
+
+def test_tune_saves_the_length_penalty_that_scores_best(run_dir, tsv_files, tmp_path, capsys):
+    model = tmp_path / "model.keras"
+    shutil.copy(run_dir / "translator.keras", model)
+    capsys.readouterr()
+    tune = ["tune", "--model", str(model), "--tsv", tsv_files[1], "--length-penalties", "2", "0"]
+    cli.main([*tune, "--beam-width", "3", "--save"])
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()[:2]]
+    assert [row["length_penalty"] for row in rows] == [0.0, 2.0]
+    best = max(rows, key=lambda row: (row["bleu"], -row["length_penalty"]))
+    sampler = Translator.load(model).sampler
+    assert (sampler.beam_width, sampler.length_penalty) == (3, best["length_penalty"])
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main([*tune, "--beam-width", "1"])
+    assert exit_info.value.code == 2
+    assert "--beam-width 2 or more" in capsys.readouterr().err
 
 
 def test_evaluate_reports_bleu_chrf_and_exact_match(run_dir, tsv_files, tmp_path, capsys):

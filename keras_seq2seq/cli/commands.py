@@ -178,9 +178,56 @@ def load_translator(models: str | list[str], decoding: DecodingSettings) -> Tran
 
 
 def _load_one(path: str) -> Translator:
+    return Translator.load(translator_file(path))
+
+
+def translator_file(path: str) -> str:
+    """The `.keras` file of a run directory, or `path` itself."""
     if os.path.isdir(path) and os.path.exists(os.path.join(path, TRANSLATOR_FILE)):
-        path = os.path.join(path, TRANSLATOR_FILE)
-    return Translator.load(path)
+        return os.path.join(path, TRANSLATOR_FILE)
+    return path
+
+
+def tune_length_penalty(
+    translator: Translator,
+    pairs: list[tuple[str, str]],
+    penalties: list[float],
+    metric: str = "bleu",
+    batch_size: int = 64,
+) -> float:
+    """Scores beam search with each length penalty on the pairs, printing a JSON line each, and
+    leaves the best one (by `metric`, the smaller penalty on a tie) in `translator.sampler`.
+
+    Args:
+        translator: a `Translator` whose sampler is a `BeamSearch` (its other settings stay).
+        pairs: `(source, reference)` strings, validation data (never the test set).
+        penalties: the length penalties (alpha) to try, each at least 0.
+        metric: `"bleu"` or `"chrf"`.
+        batch_size: texts decoded at once.
+
+    Returns:
+        The chosen length penalty.
+    """
+    sampler = translator.sampler
+    if not isinstance(sampler, samplers.BeamSearch):
+        raise ValueError(
+            "The length penalty is beam search's: pass --beam-width 2 or more. Received: "
+            f"sampler={sampler!r}"
+        )
+    if not penalties:
+        raise ValueError("Give at least one length penalty to try. Received: penalties=[]")
+    sources, references = [p[0] for p in pairs], [p[1] for p in pairs]
+    results = []
+    for alpha in sorted(set(penalties)):  # a negative one is refused first, by BeamSearch
+        translator.sampler = samplers.BeamSearch(
+            **{**sampler.get_config(), "length_penalty": alpha}
+        )
+        scores = corpus_scores(translator.translate(sources, batch_size=batch_size), references)
+        print(json.dumps({"length_penalty": alpha, **scores}), flush=True)
+        results.append((scores[metric], -alpha, translator.sampler))
+    score, alpha, translator.sampler = max(results, key=lambda result: result[:2])
+    print(f"Best length penalty by {metric}: {-alpha:g} ({metric} {score:.2f}).")
+    return -alpha
 
 
 def _same_processor(first, second) -> bool:

@@ -11,7 +11,7 @@ import sys
 import threading
 from collections.abc import Iterator
 
-from keras_seq2seq.cli import parser
+from keras_seq2seq.cli import parser, settings
 
 # Level 3 hides TensorFlow's C++ INFO, WARNING and ERROR lines (the oneDNN and CPU-feature
 # notices, and "failed call to cuInit" on machines without a usable GPU), keeping FATAL.
@@ -46,6 +46,8 @@ def main(argv: list[str] | None = None) -> None:
             commands.evaluate(translator(), pairs, args.batch_size, args.output)
         elif args.command == "translate":
             commands.translate(translator(), args.input, args.batch_size)
+        elif args.command == "tune":
+            _tune(commands, args)
         else:
             commands.export(translator(), args.output)
     except (FileNotFoundError, FileExistsError, ValueError) as error:
@@ -54,6 +56,20 @@ def main(argv: list[str] | None = None) -> None:
         # Ctrl-C: one line, no traceback; every file written so far is whole (atomic writes).
         resume = " Run the same command again to resume." if args.command == "train" else ""
         flags.exit(130, f"keras-seq2seq {args.command}: interrupted.{resume}\n")
+
+
+def _tune(commands, args) -> None:
+    pairs = commands.read_pairs(args.tsv)
+    path = commands.translator_file(args.model)
+    translator = commands.load_translator(
+        path, settings.DecodingSettings(beam_width=args.beam_width)
+    )
+    commands.tune_length_penalty(
+        translator, pairs, args.length_penalties, args.metric, args.batch_size
+    )
+    if args.save:
+        translator.save(path)
+        print(f"Saved {path} with {translator.sampler!r}.")
 
 
 @contextlib.contextmanager

@@ -18,7 +18,7 @@ def _default(part: type, name: str):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The `keras-seq2seq` parser: demo, train, evaluate, translate, export."""
+    """The `keras-seq2seq` parser: demo, train, evaluate, translate, tune, export."""
     parser = argparse.ArgumentParser(
         prog="keras-seq2seq",
         description="Train, evaluate and serve RNN sequence-to-sequence models on TSV data "
@@ -67,6 +67,32 @@ def build_parser() -> argparse.ArgumentParser:
     _add_model_flag(translate)
     translate.add_argument("--input", help="a text file, one source per line (default stdin)")
     _add_decoding_flags(translate)
+    tune = commands.add_parser(
+        "tune",
+        formatter_class=_FORMATTER,
+        help="choose beam search's length penalty on validation pairs",
+        description="Translates the pairs with beam search once per length penalty, prints "
+        "the BLEU and chrF of each, and with --save stores the best in the model's file.",
+    )
+    tune.add_argument("--model", required=True, help="a run directory or a .keras Translator")
+    tune.add_argument("--tsv", required=True, help="validation pairs, a TSV file")
+    tune.add_argument(
+        "--length-penalties",
+        type=float,
+        nargs="+",
+        default=[0.0, 0.3, 0.6, 1.0, 1.5],
+        help="the values of alpha to try",
+    )
+    tune.add_argument("--metric", choices=("bleu", "chrf"), default="bleu")
+    tune.add_argument(
+        "--save",
+        action="store_true",
+        help="replace the model's file with one whose beam search has the best penalty",
+    )
+    tune.add_argument(
+        "--beam-width", type=int, default=None, help="the beam (default: as saved, at least 2)"
+    )
+    tune.add_argument("--batch-size", type=int, default=64, help="texts per batch")
     export = commands.add_parser(
         "export", formatter_class=_FORMATTER, help="write a SavedModel for TensorFlow Serving"
     )
