@@ -44,6 +44,10 @@ class Seq2Seq(Generator, trainers.ScheduledSamplingTrainer, keras.Model):
         teacher_forcing_ratio: the initial ratio, in [0, 1].
         seed: the seed of the scheduled-sampling draws.
         sampling: the deprecated name of `prediction`.
+        share_embeddings: embed source and target tokens with one table, the decoder's (over a
+            joint vocabulary: the encoder and decoder need the same `vocabulary_size` and
+            `embedding_dim`). With a decoder's `tie_embeddings=True` the output projection
+            uses it too: three-way tying (Press & Wolf 2017), as OpenNMT's `share_embeddings`.
 
     Call arguments:
         inputs: `(source_ids, decoder_input_ids)`.
@@ -76,6 +80,7 @@ class Seq2Seq(Generator, trainers.ScheduledSamplingTrainer, keras.Model):
         teacher_forcing_ratio: float = 1.0,
         seed: int | None = None,
         sampling: str | None = None,
+        share_embeddings: bool = False,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -90,6 +95,16 @@ class Seq2Seq(Generator, trainers.ScheduledSamplingTrainer, keras.Model):
                 f"encoder vocabulary_size={encoder.vocabulary_size}, "
                 f"decoder vocabulary_size={decoder.vocabulary_size}"
             )
+        self.share_embeddings = bool(share_embeddings)
+        if self.share_embeddings:
+            sizes = [(c.vocabulary_size, c.embedding_dim) for c in (encoder, decoder)]
+            if sizes[0] != sizes[1]:
+                raise ValueError(
+                    "`share_embeddings=True` embeds source and target with one table, so the "
+                    "encoder and decoder need the same (vocabulary_size, embedding_dim). "
+                    f"Received: encoder {sizes[0]}, decoder {sizes[1]}"
+                )
+            encoder.share_embedding(decoder.embedding)
         self.encoder = encoder
         self.decoder = decoder
         prediction = validation.renamed("sampling", sampling, "prediction", prediction, "argmax")
@@ -315,6 +330,7 @@ class Seq2Seq(Generator, trainers.ScheduledSamplingTrainer, keras.Model):
                 "prediction": self.prediction,
                 "teacher_forcing_ratio": float(ops.convert_to_numpy(self.teacher_forcing_ratio)),
                 "seed": self.seed,
+                "share_embeddings": self.share_embeddings,
             }
         )
         return config

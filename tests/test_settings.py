@@ -89,6 +89,10 @@ def test_differences_name_each_setting():
         (lambda: ModelSettings(coverage_loss_weight=-1.0), "coverage_loss_weight=-1.0"),
         (lambda: TrainingSettings(average_last=-2), "average_last=-2"),
         (lambda: TrainingSettings(monitor="bleu4"), "monitor='bleu4'"),
+        (
+            lambda: RunSettings(DataSettings(train="t"), ModelSettings(share_embeddings=True)),
+            "share_embeddings .* --joint-vocabulary",
+        ),
         (lambda: TrainingSettings(patience=-1), "patience=-1"),
         (lambda: _settings(monitor="chrf"), "valid=None"),
         (
@@ -148,10 +152,12 @@ def test_a_joint_vocabulary_is_learned_from_both_sides_and_shared(level, size):
     assert source.detokenize(ids).numpy()[0].decode() == "open Datei öffnen"
     assert (source.name, target.name) == ("source", "target")
     settings = ModelSettings(units=8, embedding_dim=4, copy_attention=True,
-                             coverage_loss_weight=0.5, tie_embeddings=True)  # fmt: skip
+                             coverage_loss_weight=0.5, tie_embeddings=True,
+                             share_embeddings=True)  # fmt: skip
     model = builder.build_model(settings, source.vocabulary_size, target.vocabulary_size)
     assert model.decoder.copy_attention and model.decoder.coverage_loss_weight == 0.5
     assert model.decoder.tie_embeddings and model.decoder.attention_layer_size == 4
+    assert model.share_embeddings and model.encoder.embedding is model.decoder.embedding
 
 
 def test_every_setting_has_a_flag():

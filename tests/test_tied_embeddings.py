@@ -67,3 +67,44 @@ def test_bad_arguments_and_config():
     )
     decoder = assert_config_round_trip(Decoder(20, 8, 8, tie_embeddings=True))
     assert decoder.tie_embeddings
+
+
+def _shared(**kwargs):
+    decoder = Decoder(20, 8, 6, attention="luong", attention_layer_size=8, tie_embeddings=True)
+    return Seq2Seq(Encoder(20, 8, 6), decoder, share_embeddings=True, **kwargs)
+
+
+def test_shared_embeddings_are_one_table_for_source_target_and_projection(tmp_path):
+    model = _shared()
+    assert model.encoder.embedding is model.decoder.embedding
+    tied = _model()
+    decoder_input, labels = add_start_and_end(ROWS)
+    for each in (model, tied):
+        each((SOURCE, decoder_input))
+    assert tied.count_params() - model.count_params() == 20 * 8  # the source table
+    embedded = ops.convert_to_numpy(model.encoder.embedding(SOURCE))
+    table = ops.convert_to_numpy(model.decoder.embedding.embeddings)
+    np.testing.assert_array_equal(embedded, table[SOURCE])
+    model.compile(optimizer=keras.optimizers.Adam(0.01))
+    model.fit((SOURCE, decoder_input), labels, epochs=2, verbose=0)
+    model.save(tmp_path / "shared.keras")
+    loaded = keras.saving.load_model(tmp_path / "shared.keras")
+    assert loaded.share_embeddings and loaded.encoder.embedding is loaded.decoder.embedding
+    assert len(loaded.weights) == len(model.weights)
+    np.testing.assert_allclose(
+        ops.convert_to_numpy(loaded((SOURCE, decoder_input))),
+        ops.convert_to_numpy(model((SOURCE, decoder_input))),
+        rtol=1e-5,
+        atol=1e-5,
+    )
+
+
+def test_shared_embeddings_need_one_shape():
+    assert_rejected(
+        lambda: Seq2Seq(Encoder(21, 8, 6), Decoder(20, 8, 6), share_embeddings=True),
+        r"Received: encoder \(21, 8\), decoder \(20, 8\)",
+    )
+    assert_rejected(
+        lambda: Encoder(20, 8, 6).share_embedding(keras.layers.Embedding(20, 4)),
+        r"Received: embedding of shape \(20, 4\)",
+    )

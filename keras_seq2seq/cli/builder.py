@@ -68,7 +68,7 @@ def build_model(
         tie_embeddings=settings.tie_embeddings,
         seed=seed,
     )
-    return Seq2Seq(encoder, decoder, seed=seed)
+    return Seq2Seq(encoder, decoder, seed=seed, share_embeddings=settings.share_embeddings)
 
 
 def compile_for_training(model: Seq2Seq, settings: TrainingSettings) -> Seq2Seq:

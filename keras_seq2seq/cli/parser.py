@@ -166,6 +166,12 @@ def _add_train_flags(train: argparse.ArgumentParser) -> None:
         help="project to logits with the target embedding matrix (fewer weights)",
     )
     model.add_argument(
+        "--share-embeddings",
+        action="store_true",
+        help="one embedding table for source and target (needs --joint-vocabulary; with "
+        "--tie-embeddings, three-way tying)",
+    )
+    model.add_argument(
         "--coverage-loss-weight",
         type=float,
         default=_default(model_part, "coverage_loss_weight"),

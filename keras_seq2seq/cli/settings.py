@@ -84,6 +84,8 @@ class ModelSettings:
         tie_embeddings: project to logits with the target embedding matrix (the attentional
             layer then has the target embedding's width; without attention, `units` must equal
             it).
+        share_embeddings: one embedding table for source and target (needs a joint
+            vocabulary); with `tie_embeddings`, three-way tying.
     """
 
     cell: str = "lstm"
@@ -99,6 +101,7 @@ class ModelSettings:
     copy_attention: bool = False
     coverage_loss_weight: float = 0.0
     tie_embeddings: bool = False
+    share_embeddings: bool = False
 
     def __post_init__(self):
         validation.one_of("cell", self.cell, CELLS)
@@ -245,6 +248,11 @@ class RunSettings:
         if self.model.copy_attention and not joint:
             raise ValueError(
                 "copy_attention reads source ids as target ids and needs joint_vocabulary "
+                "(the flag --joint-vocabulary). Received: joint_vocabulary=False"
+            )
+        if self.model.share_embeddings and not joint:
+            raise ValueError(
+                "share_embeddings embeds both sides with one table and needs joint_vocabulary "
                 "(the flag --joint-vocabulary). Received: joint_vocabulary=False"
             )
         if self.training.monitor != "loss" and self.data.valid is None:

@@ -108,6 +108,31 @@ class Encoder(keras.layers.Layer):
                 )
             self.rnn_layers.append(layer)
 
+    def share_embedding(self, embedding: keras.layers.Embedding) -> None:
+        """Embeds the source with `embedding` (e.g. the decoder's, over a joint vocabulary)
+        instead of this encoder's own table, which is dropped. `Seq2Seq(share_embeddings=True)`
+        calls it; the shared layer's weights are then saved and trained once.
+
+        Args:
+            embedding: a `keras.layers.Embedding` of `vocabulary_size` rows and
+                `embedding_dim` columns.
+        """
+        shape = (getattr(embedding, "input_dim", None), getattr(embedding, "output_dim", None))
+        if shape != (self.vocabulary_size, self.embedding_dim):
+            raise ValueError(
+                "A shared embedding must have this encoder's vocabulary_size rows and "
+                f"embedding_dim columns, {(self.vocabulary_size, self.embedding_dim)}. "
+                f"Received: embedding of shape {shape}"
+            )
+        # Keras tracks sublayers by assignment and locks a built layer's (a deserialized
+        # encoder comes built): the own table is untracked, so its weights leave the layer's.
+        locked = self._tracker.locked
+        self._tracker.unlock()
+        self._tracker.untrack(self.embedding)
+        self.embedding = embedding
+        if locked:
+            self._tracker.lock()
+
     @property
     def output_dim(self) -> int:
         """The width of the memory and of each final state tensor."""
