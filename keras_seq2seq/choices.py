@@ -11,3 +11,5 @@ TOO_LONG = ("truncate", "drop")  # what `pipeline.text_pairs_dataset` does beyon
 DECAYS = ("none", "inverse_sqrt")  # the learning rate after warm-up: `learning_rates.Warmup`
 # What picks a run's best epoch: the validation loss, or the BLEU or chrF of its translations.
 MONITORS = ("loss", "bleu", "chrf")
+# The tasks `keras-seq2seq evaluate --metric` scores: `scores.task_scores`.
+METRICS = ("translation", "summarization", "code", "dialogue")

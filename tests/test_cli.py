@@ -103,6 +103,10 @@ def test_evaluate_reports_bleu_chrf_and_exact_match(run_dir, tsv_files, tmp_path
     assert scores["pairs"] == 100
     assert scores["bleu"] > 50 and scores["chrf"] > 70 and scores["exact_match"] > 0.3, scores
     assert len(output.read_text(encoding="utf-8").splitlines()) == 100
+    cli.main(["evaluate", "--model", str(run_dir), "--tsv", tsv_files[1], "--metric",
+              "summarization"])  # fmt: skip
+    summarization = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert summarization["rouge1"] > 50 and summarization["bleu"] == pytest.approx(scores["bleu"])
 
 
 def test_translate_from_stdin_and_file(run_dir, tmp_path, capsys, monkeypatch):

@@ -19,7 +19,7 @@ from keras_seq2seq.cli.run_directory import TRANSLATOR_FILE, RunDirectory, bette
 from keras_seq2seq.cli.settings import DecodingSettings, RunSettings
 from keras_seq2seq.data import pipeline
 from keras_seq2seq.ensemble import Ensemble
-from keras_seq2seq.scores import corpus_scores
+from keras_seq2seq.scores import corpus_scores, task_scores
 from keras_seq2seq.serving.translator import Translator
 from keras_seq2seq.training import callbacks
 
@@ -250,6 +250,7 @@ def evaluate(
     pairs: list[tuple[str, str]],
     batch_size: int = 64,
     output: str | None = None,
+    metric: str = "translation",
 ) -> dict:
     """Scores the translations of the pairs' sources against their targets; prints the scores.
 
@@ -258,10 +259,14 @@ def evaluate(
         pairs: `(source, reference)` strings, e.g. `read_pairs(tsv)`.
         batch_size: texts decoded at once.
         output: also write the translations to this file, one per line.
+        metric: the task whose scores are added (`scores.task_scores`): `"translation"`,
+            `"summarization"` (ROUGE), `"code"` (name and argument matches, parse rate) or
+            `"dialogue"` (distinct-n).
 
     Returns:
-        `pairs`, `bleu` and `chrf` (sacreBLEU, default 13a tokenization), `exact_match` (against
-        references normalized like the outputs) and `sampler`.
+        `pairs`, the task's scores (for translation `bleu` and `chrf`: sacreBLEU, default 13a
+        tokenization), `exact_match` (against references normalized like the outputs) and
+        `sampler`.
     """
     sources, references = [p[0] for p in pairs], [p[1] for p in pairs]
     # Outputs are normalized text (Unicode form, spaces, case folding if trained so); exact match
@@ -274,7 +279,7 @@ def evaluate(
         atomic.write_text(output, "".join(_one_line(h) + "\n" for h in hypotheses))
     scores = {
         "pairs": len(pairs),
-        **corpus_scores(hypotheses, references),
+        **task_scores(metric, hypotheses, references),
         "exact_match": float(
             np.mean([h == r for h, r in zip(hypotheses, normalized, strict=True)])
         ),

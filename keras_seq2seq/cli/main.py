@@ -43,7 +43,7 @@ def main(argv: list[str] | None = None) -> None:
             commands.train(parser.run_settings(args), args.run_dir)
         elif args.command == "evaluate":
             pairs = commands.read_pairs(args.tsv)  # checked before the slower load
-            commands.evaluate(translator(), pairs, args.batch_size, args.output)
+            commands.evaluate(translator(), pairs, args.batch_size, args.output, args.metric)
         elif args.command == "translate":
             commands.translate(translator(), args.input, args.batch_size)
         elif args.command == "tune":

@@ -7,7 +7,7 @@ The defaults of `train`'s flags come from the settings dataclasses, so `--help` 
 import argparse
 import dataclasses
 
-from keras_seq2seq import validation
+from keras_seq2seq import choices, validation
 from keras_seq2seq.cli import settings
 
 _FORMATTER = argparse.ArgumentDefaultsHelpFormatter
@@ -60,6 +60,13 @@ def build_parser() -> argparse.ArgumentParser:
     _add_model_flag(evaluate)
     evaluate.add_argument("--tsv", required=True, help="pairs to score against, a TSV file")
     evaluate.add_argument("--output", help="also write the translations here, one per line")
+    evaluate.add_argument(
+        "--metric",
+        choices=choices.METRICS,
+        default="translation",
+        help="the task's scores: BLEU, chrF and exact match, plus ROUGE-1/2/L (summarization), "
+        "name, argument and line matches and the parse rate (code), or distinct-1/2 (dialogue)",
+    )
     _add_decoding_flags(evaluate)
     translate = commands.add_parser(
         "translate", formatter_class=_FORMATTER, help="translate lines from stdin or a file"
