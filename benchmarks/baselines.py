@@ -5,16 +5,20 @@
 Summarization (`debian-summaries`): the lead of the description, its first sentence and its
 first N words, with N chosen on valid by ROUGE-L (`baselines.lead`), scored with ROUGE-1/2/L and
 BLEU. Code generation (`python-codegen`): the `def` line of the most similar training docstring
-(`baselines.Retriever`, TF-IDF cosine), scored with `scores.code_scores`. Prints one Markdown
-table. Not a test: it needs the shared data folder and skips (exit 0) when it is absent.
+(`baselines.Retriever`, TF-IDF cosine), scored with `scores.code_scores`. Dialogue (English
+chatterbot-corpus, `datasets.chatterbot_pairs`): the reply of the most similar training
+utterance, scored with BLEU, chrF and distinct-1/2 (beside the references' own distinct-n).
+Prints Markdown tables. Not a test: it needs the shared data folder and skips (exit 0) when it
+is absent.
 """
 
 import argparse
 import os
 
 from keras_seq2seq.baselines import Retriever, lead
+from keras_seq2seq.data.dialogue import chatterbot_pairs
 from keras_seq2seq.data.pipeline import read_tsv
-from keras_seq2seq.scores import code_scores, corpus_scores, rouge_scores
+from keras_seq2seq.scores import code_scores, corpus_scores, distinct_scores, rouge_scores
 
 LEAD_WORDS = (5, 8, 10, 12, 15, 20, 25, 30)
 
@@ -40,6 +44,18 @@ def code_rows(data: str) -> list[tuple[str, dict]]:
     return [("retrieval: nearest docstring (TF-IDF)", code_scores(outputs, [t for _, t in valid]))]
 
 
+def dialogue_rows() -> list[tuple[str, dict]]:
+    valid = chatterbot_pairs("english", "valid")
+    outputs = Retriever(chatterbot_pairs("english", "train")).predict([u for u, _ in valid])
+    references = [r for _, r in valid]
+    return [
+        ("retrieval: nearest utterance (TF-IDF)",
+         {**corpus_scores(outputs, references), **distinct_scores(outputs)}),
+        ("(the references themselves)", {"bleu": 100.0, "chrf": 100.0,
+                                         **distinct_scores(references)}),
+    ]  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", default="../shared/data")
@@ -58,6 +74,11 @@ def main() -> None:
         print(f"| code generation | {name} | {100 * s['line_exact']:.1f}% "
               f"| {100 * s['name_exact']:.1f}% | {100 * s['arguments_exact']:.1f}% "
               f"| {s['bleu']:.1f} | {100 * s['parses']:.1f}% |")  # fmt: skip
+    print("\n| task | baseline | BLEU | chrF | distinct-1 | distinct-2 |")
+    print("|---|---|---|---|---|---|")
+    for name, s in dialogue_rows():
+        print(f"| dialogue | {name} | {s['bleu']:.1f} | {s['chrf']:.1f} "
+              f"| {s['distinct_1']:.3f} | {s['distinct_2']:.3f} |")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""The committed model in `saved_models/` loads, as `.keras` and as a SavedModel, and translates."""
+"""The committed models in `saved_models/` load, as `.keras` and as a SavedModel, and translate
+their known inputs as recorded."""
 
 import json
 import pathlib
@@ -6,10 +7,13 @@ import subprocess
 import sys
 import textwrap
 
+import keras
+import pytest
+
 from keras_seq2seq import Translator
 
-MODEL = pathlib.Path(__file__).parent.parent / "saved_models" / "gettext-en-de-small"
-KNOWN = json.loads((MODEL / "known_translations.json").read_text(encoding="utf-8"))
+ROOT = pathlib.Path(__file__).parent.parent / "saved_models"
+MODELS = sorted(path.parent.name for path in ROOT.glob("*/known_translations.json"))
 
 SERVE = textwrap.dedent(
     """
@@ -23,18 +27,34 @@ SERVE = textwrap.dedent(
 )
 
 
-def test_keras_file_translates_known_inputs():
-    translator = Translator.load(MODEL / "translator.keras")
+def _known(name: str) -> dict:
+    return json.loads((ROOT / name / "known_translations.json").read_text(encoding="utf-8"))
+
+
+def test_every_model_is_there():
+    assert MODELS == ["gettext-en-de", "gettext-en-es"]
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_keras_file_translates_known_inputs(name):
+    translator = Translator.load(ROOT / name / "translator.keras")
     assert getattr(translator.model, "optimizer", None) is None  # saved for inference
-    assert translator.translate(list(KNOWN)) == list(KNOWN.values())
+    known = _known(name)
+    assert translator.translate(list(known)) == list(known.values())
 
 
-def test_saved_model_serves_the_same_translations():
+@pytest.mark.skipif(
+    keras.backend.backend() != "tensorflow",
+    reason="the SavedModel is served by TensorFlow alone, whatever the backend; run once",
+)
+@pytest.mark.parametrize("name", MODELS)
+def test_saved_model_serves_the_same_translations(name):
+    known = _known(name)
     result = subprocess.run(
-        [sys.executable, "-c", SERVE, str(MODEL / "serving"), json.dumps(list(KNOWN))],
+        [sys.executable, "-c", SERVE, str(ROOT / name / "serving"), json.dumps(list(known))],
         capture_output=True,
         text=True,
         timeout=300,
     )
     assert result.returncode == 0, result.stderr[-3000:]
-    assert json.loads(result.stdout.strip().splitlines()[-1]) == list(KNOWN.values())
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == list(known.values())
