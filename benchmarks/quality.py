@@ -4,8 +4,9 @@
         --out runs/quality --minutes 25
 
 Trains one model per architecture (plain Sutskever encoder-decoder, Bahdanau attention, Luong
-attention, Luong with copy attention over a joint WordPiece or SentencePiece vocabulary; the
-attention models feed their attention back as input) on `train.tsv` with
+attention, Luong with copy attention over a joint WordPiece or SentencePiece vocabulary, and
+that last as `saved_models/` trains it: LSTM 384, tied output projection, the last 3 epochs
+averaged; the attention models feed their attention back as input) on `train.tsv` with
 `keras-seq2seq train --time-budget`, then scores
 greedy and beam-5 (length penalty 0.6) decoding on `valid.tsv` with `keras-seq2seq evaluate`
 (sacreBLEU, default 13a tokenization; chrF; exact match) and prints a Markdown table. Subword
@@ -30,6 +31,12 @@ ARCHITECTURES = {
     "luong": (["--attention", "luong"], "wordpiece"),
     "luong-copy": (COPY, "joint wordpiece"),
     "luong-copy-sentencepiece": ([*COPY, *SENTENCEPIECE], "joint sentencepiece"),
+    # The recipe of saved_models/: LSTM 384, output tied to the target embedding, the last 3
+    # epochs' weights averaged.
+    "luong-copy-sentencepiece-tied-averaged": (
+        [*COPY, *SENTENCEPIECE, "--tie-embeddings", "--units", "384", "--average-last", "3"],
+        "joint sentencepiece",
+    ),
     "bahdanau": (["--attention", "bahdanau"], "wordpiece"),
     "sutskever": (["--attention", "none", "--reverse-source"], "wordpiece"),
 }
