@@ -69,7 +69,14 @@ class Retriever:
         return {w: v / norm for w, v in vector.items()}
 
     def predict(self, sources: list[str]) -> list[str]:
-        """The retrieved target of each source."""
+        """The retrieved target of each source.
+
+        Args:
+            sources: the texts to answer.
+
+        Returns:
+            One training target per source.
+        """
         outputs = []
         for source in sources:
             scores = collections.defaultdict(float)

@@ -69,6 +69,11 @@ class Ensemble(Generator, keras.Model):
         return any(model.copies_source for model in self.models)
 
     @property
+    def needs_joint_vocabulary(self) -> bool:
+        """Whether any member needs one vocabulary for source and target."""
+        return any(model.needs_joint_vocabulary for model in self.models)
+
+    @property
     def rnn_layers(self) -> list:
         return [layer for model in self.models for layer in model.rnn_layers]
 

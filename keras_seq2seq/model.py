@@ -313,6 +313,12 @@ class Seq2Seq(Generator, trainers.ScheduledSamplingTrainer, keras.Model):
         """Whether the decoder copies source tokens (`copy_attention`)."""
         return self.decoder.copy_attention
 
+    @property
+    def needs_joint_vocabulary(self) -> bool:
+        """Whether source and target ids must mean the same tokens: the decoder copies source
+        tokens, or one table embeds both sides (`share_embeddings`)."""
+        return self.copies_source or self.share_embeddings
+
     def search_inputs(self, source_ids) -> tuple:
         """What a search starts from (`Generator.search`): the decoder's step function, its
         initial state and prepared memory, and the source mask `(batch, S)`."""

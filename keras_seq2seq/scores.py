@@ -11,7 +11,7 @@ import sacrebleu
 from keras_seq2seq.choices import METRICS
 
 _DEF_NAME = re.compile(r"\s*(?:async\s+)?def\s+(\w+)")
-_DEF_ARGUMENTS = re.compile(r"[^(]*\((.*)\)\s*(?:->.*)?:\s*$")
+_DEF_ARGUMENTS = re.compile(r"\s*(?:async\s+)?def\s+\w+\s*\((.*)\)\s*(?:->.*)?:\s*$")
 
 
 def corpus_scores(hypotheses: list[str], references: list[str]) -> dict[str, float]:
@@ -41,12 +41,17 @@ class UnicodeWords:
     stemming. rouge-score's default keeps only `[a-z0-9]`, which drops every non-ASCII word."""
 
     def tokenize(self, text: str) -> list[str]:
+        """The lowercased words of `text`, in order."""
         return re.findall(r"\w+", text.lower())
 
 
 def rouge_scores(hypotheses: list[str], references: list[str]) -> dict[str, float]:
     """ROUGE-1, ROUGE-2 and ROUGE-L F-measures (`rouge-score`, tokenized by `UnicodeWords`),
     averaged over the pairs, from 0 to 100.
+
+    Args:
+        hypotheses: one output per source.
+        references: one reference per source, in the same order.
 
     Returns:
         `{"rouge1": float, "rouge2": float, "rougeL": float}`.
@@ -69,23 +74,29 @@ def rouge_scores(hypotheses: list[str], references: list[str]) -> dict[str, floa
     return {name: 100.0 * total / max(len(hypotheses), 1) for name, total in totals.items()}
 
 
-def parses(line: str) -> bool:
-    """Whether a `def` line is valid Python once a body (`pass`) follows it."""
+def _definition(line: str) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
     try:
-        ast.parse(line.strip() + "\n    pass\n")
+        body = ast.parse(line.strip() + "\n    pass\n").body
     except (SyntaxError, ValueError):
-        return False
-    return True
+        return None
+    if len(body) == 1 and isinstance(body[0], ast.FunctionDef | ast.AsyncFunctionDef):
+        return body[0]
+    return None
+
+
+def parses(line: str) -> bool:
+    """Whether a line is a valid Python function definition once a body (`pass`) follows it
+    (another block header, such as `class A:` or `if x:`, does not count)."""
+    return _definition(line) is not None
 
 
 def signature(line: str) -> tuple[str | None, str | None]:
     """The function name and argument list of a `def` line, or None for each it lacks. Where
     the line parses, Python's unparser normalizes the argument list; elsewhere both are read
     with regular expressions (a truncated line still has its name)."""
-    if parses(line):
-        node = ast.parse(line.strip() + "\n    pass\n").body[0]
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-            return node.name, ast.unparse(node.args)
+    node = _definition(line)
+    if node is not None:
+        return node.name, ast.unparse(node.args)
     name, arguments = _DEF_NAME.match(line), _DEF_ARGUMENTS.match(line)
     return (name and name.group(1)), (arguments and arguments.group(1).strip())
 
@@ -93,7 +104,11 @@ def signature(line: str) -> tuple[str | None, str | None]:
 def code_scores(hypotheses: list[str], references: list[str]) -> dict[str, float]:
     """Code generation scores of `def` lines: exact match of the whole line (spaces at the ends
     ignored), of the function name and of the argument list (each a share, 0 to 1), sacreBLEU's
-    BLEU, and the share of outputs that parse as Python.
+    BLEU, and the share of outputs that parse as a Python function definition (`parses`).
+
+    Args:
+        hypotheses: one generated `def` line per source.
+        references: one reference `def` line per source, in the same order.
 
     Returns:
         `{"line_exact": float, "name_exact": float, "arguments_exact": float, "bleu": float,
@@ -123,7 +138,14 @@ def code_scores(hypotheses: list[str], references: list[str]) -> dict[str, float
 
 def distinct_scores(hypotheses: list[str]) -> dict[str, float]:
     """distinct-1 and distinct-2 (Li et al. 2016): distinct word unigrams and bigrams over all
-    outputs, divided by their total count (0 to 1; higher is more varied).
+    outputs (split on whitespace), divided by their total count (0 to 1; higher is more
+    varied).
+
+    Args:
+        hypotheses: the outputs.
+
+    Returns:
+        `{"distinct_1": float, "distinct_2": float}`.
 
     Example:
     ```python
@@ -142,8 +164,17 @@ def distinct_scores(hypotheses: list[str]) -> dict[str, float]:
 
 
 def task_scores(metric: str, hypotheses: list[str], references: list[str]) -> dict[str, float]:
-    """The scores of one task (`METRICS`): translation's BLEU and chrF; summarization's ROUGE
-    (and BLEU and chrF); code's `code_scores`; dialogue's BLEU, chrF and distinct-n."""
+    """The scores of one task: translation's BLEU and chrF; summarization's ROUGE (and BLEU and
+    chrF); code's `code_scores`; dialogue's BLEU, chrF and distinct-n.
+
+    Args:
+        metric: one of `METRICS`: `"translation"`, `"summarization"`, `"code"`, `"dialogue"`.
+        hypotheses: one output per source.
+        references: one reference per source, in the same order.
+
+    Returns:
+        A dict of scores, named as the functions above name them.
+    """
     if metric not in METRICS:
         raise ValueError(f"metric must be one of {METRICS}. Received: metric={metric!r}")
     if metric == "code":
@@ -157,6 +188,8 @@ def task_scores(metric: str, hypotheses: list[str], references: list[str]) -> di
 
 
 def _check_pairs(hypotheses: list[str], references: list[str]) -> None:
+    if not references:
+        raise ValueError("There is nothing to score. Received: 0 references")
     if len(hypotheses) != len(references):
         raise ValueError(
             "hypotheses and references must pair up. Received: "

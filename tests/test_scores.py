@@ -33,6 +33,8 @@ def test_a_partial_match_scores_between():
 
 def test_outputs_and_references_must_pair_up():
     assert_rejected(lambda: corpus_scores(["a"], ["a", "b"]), "1 hypotheses and 2 references")
+    for score in (corpus_scores, rouge_scores, code_scores):
+        assert_rejected(lambda score=score: score([], []), "0 references")
 
 
 def test_rouge_keeps_non_ascii_words_and_pins_a_hand_count():
@@ -53,11 +55,12 @@ def test_code_scores_compare_names_and_argument_lists():
             "name_exact": 3 / 4,  # close, f, and g read from the truncated line
             "arguments_exact": 1 / 4,  # only f's, normalized by ast.unparse
             "bleu": sacrebleu.corpus_bleu(hypotheses, [references]).score,
-            "parses": 3 / 4,  # "class A:" parses too; only the truncated line fails
+            "parses": 2 / 4,  # a class line and a truncated line are no function definitions
         }
     )
     assert signature("async def run(self, *args, **kw) -> None:") == ("run", "self, *args, **kw")
     assert signature("def h(x, y:") == ("h", None) and not parses("def h(x, y:")
+    assert not parses("if x:") and signature("class A(B):") == (None, None)
 
 
 def test_distinct_n_counts_varied_words():

@@ -6,10 +6,11 @@ import pytest
 from helpers import assert_config_round_trip, assert_rejected
 from keras import ops
 
-from keras_seq2seq import Seq2Seq
+from keras_seq2seq import Seq2Seq, Translator
 from keras_seq2seq.data.arrays import add_start_and_end
 from keras_seq2seq.layers.decoder import Decoder
 from keras_seq2seq.layers.encoder import Encoder
+from keras_seq2seq.text import TextProcessor
 
 SOURCE = np.array([[5, 6, 7, 0], [4, 5, 6, 7]], "int32")
 ROWS = [[8, 9], [4, 4, 4]]
@@ -108,3 +109,17 @@ def test_shared_embeddings_need_one_shape():
         lambda: Encoder(20, 8, 6).share_embedding(keras.layers.Embedding(20, 4)),
         r"Received: embedding of shape \(20, 4\)",
     )
+
+
+@pytest.mark.parametrize("share, copy", [(True, False), (False, True)])
+def test_a_translator_refuses_two_vocabularies_for_one_id_space(share, copy):
+    source, target = TextProcessor("word"), TextProcessor("word")
+    source.adapt(["open the file"])
+    target.adapt(["Datei öffnen jetzt"])
+    size = source.vocabulary_size
+    assert target.vocabulary_size == size
+    decoder = Decoder(size, 8, 6, attention="luong", copy_attention=copy)
+    model = Seq2Seq(Encoder(size, 8, 6), decoder, share_embeddings=share)
+    assert model.needs_joint_vocabulary
+    assert_rejected(lambda: Translator(source, target, model), "theirs differ")
+    Translator(source, source, model)  # one vocabulary for both sides

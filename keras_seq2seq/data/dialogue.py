@@ -30,7 +30,8 @@ def _data_dir() -> str:
 
 def chatterbot_languages() -> list[str]:
     """The languages the installed corpus has, e.g. `["bengali", "chinese", "english", ...]`."""
-    return sorted(os.listdir(_data_dir()))
+    directory = _data_dir()
+    return sorted(n for n in os.listdir(directory) if os.path.isdir(os.path.join(directory, n)))
 
 
 def _split_of(conversation: list[str], valid_fraction: float, test_fraction: float) -> str:

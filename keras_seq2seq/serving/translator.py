@@ -111,11 +111,12 @@ class Translator(keras.layers.Layer):
                     f"{size}; build the model with the processors' vocabulary sizes."
                 )
         joint = self.source_processor.vocabulary == self.target_processor.vocabulary
-        if self.model.copies_source and not joint:
+        if self.model.needs_joint_vocabulary and not joint:
             raise ValueError(
-                "The model's decoder copies source tokens (`copy_attention=True`), which needs "
-                "one vocabulary shared by `source_processor` and `target_processor`; theirs "
-                "differ. Learn a joint vocabulary (`--joint-vocabulary`)."
+                "The model reads source ids as target ids (`copy_attention=True` or "
+                "`share_embeddings=True`), which needs one vocabulary shared by "
+                "`source_processor` and `target_processor`; theirs differ. Learn a joint "
+                "vocabulary (`--joint-vocabulary`)."
             )
 
     def source_ids(self, texts: list[str]) -> np.ndarray:

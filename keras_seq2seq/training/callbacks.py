@@ -2,6 +2,7 @@
 BLEU and chrF of the validation translations."""
 
 import time
+from typing import TYPE_CHECKING
 
 import keras
 from keras import ops
@@ -9,6 +10,9 @@ from keras import ops
 from keras_seq2seq import validation
 from keras_seq2seq.scores import corpus_scores
 from keras_seq2seq.training.schedules import Schedule
+
+if TYPE_CHECKING:  # the Translator imports the training package; only its type is needed here
+    from keras_seq2seq.serving.translator import Translator
 
 
 @keras.saving.register_keras_serializable(package="keras_seq2seq")
@@ -124,7 +128,9 @@ class ValidationScores(keras.callbacks.Callback):
     ```
     """
 
-    def __init__(self, translator, pairs: list[tuple[str, str]], batch_size: int = 64):
+    def __init__(
+        self, translator: "Translator", pairs: list[tuple[str, str]], batch_size: int = 64
+    ):
         super().__init__()
         if not pairs:
             raise ValueError("ValidationScores needs at least one pair. Received: pairs=[]")
