@@ -1,7 +1,7 @@
 """Training and decoding throughput on the standard benchmark shape, for the active backend.
 
     KERAS_BACKEND=jax python -m keras_seq2seq.bench [--reps 10] [--part all] [--json out.json]
-        [--dtype-policy mixed_bfloat16]
+        [--dtype-policy mixed_bfloat16] [--source-length 20]
 
 Shape (the same as the reference peer's `tfa_seq2seq_bench.py`): vocabulary 8000/8000, embedding
 256, one LSTM layer of 512 in the encoder and the decoder, Luong general attention with input
@@ -9,10 +9,11 @@ feeding (attentional vector 512), batch 64, source and target length 20, random 
 Prints target tokens per second of `train_on_batch` for teacher forcing (ratio 1.0) and for
 scheduled sampling at ratio 0.5 (argmax predictions), and sentences per second of `generate`
 (20 output tokens, random weights) for greedy search and for beam search of width 5 with length
-penalty 0.6, with the time of the first (compiling) call of each. `--dtype-policy` runs it all
-under a Keras dtype policy (float32 by default). It also reports the CPU (model and vector
-extensions) and the backend's matmul roofline: the GFLOP/s of a 2048 x 2048 float32 matmul, and
-of a bfloat16 one where the CPU computes bfloat16 natively.
+penalty 0.6, with the time of the first (compiling) call of each. `--source-length` changes the
+source length alone (long sources, as in summarization; the peer has no such option).
+`--dtype-policy` runs it all under a Keras dtype policy (float32 by default). It also reports
+the CPU (model and vector extensions) and the backend's matmul roofline: the GFLOP/s of a
+2048 x 2048 float32 matmul, and of a bfloat16 one where the CPU computes bfloat16 natively.
 
     python -m keras_seq2seq.bench --compare-peer /path/to/tfa-venv/bin/python [--reps 5]
 
@@ -49,10 +50,13 @@ def standard_model(seed: int = 0) -> Seq2Seq:
     return build_model(STANDARD, VOCAB, VOCAB, seed=seed)
 
 
-def standard_batch(seed: int = 0) -> tuple[tuple[np.ndarray, np.ndarray], np.ndarray]:
-    """Random ids in the benchmark shape (no padding), with a start token up front."""
+def standard_batch(
+    seed: int = 0, source_length: int = SOURCE_LEN
+) -> tuple[tuple[np.ndarray, np.ndarray], np.ndarray]:
+    """Random ids in the benchmark shape (no padding), with a start token up front; sources of
+    `source_length` tokens."""
     rng = np.random.default_rng(seed)
-    source = rng.integers(4, VOCAB, (BATCH, SOURCE_LEN)).astype("int32")
+    source = rng.integers(4, VOCAB, (BATCH, source_length)).astype("int32")
     target = rng.integers(4, VOCAB, (BATCH, TARGET_LEN + 1)).astype("int32")
     target[:, 0] = 1
     return (source, target[:, :-1]), target[:, 1:]
@@ -68,10 +72,10 @@ def seconds_per_call(fn, reps: int) -> float:
     return (time.perf_counter() - start) / reps
 
 
-def train_throughput(reps: int) -> dict:
+def train_throughput(reps: int, source_length: int = SOURCE_LEN) -> dict:
     model = standard_model()
     model.compile(optimizer=keras.optimizers.Adam())
-    x, y = standard_batch()
+    x, y = standard_batch(source_length=source_length)
     results = {}
     for name, ratio in (("teacher_forcing", 1.0), ("scheduled_sampling", 0.5)):
         model.teacher_forcing_ratio.assign(ratio)
@@ -80,9 +84,9 @@ def train_throughput(reps: int) -> dict:
     return results
 
 
-def decode_throughput(reps: int) -> dict:
+def decode_throughput(reps: int, source_length: int = SOURCE_LEN) -> dict:
     model = standard_model()
-    (source, _), _ = standard_batch()
+    (source, _), _ = standard_batch(source_length=source_length)
     results = {}
     for name, sampler in (
         ("greedy", samplers.Greedy()),
@@ -127,6 +131,12 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--part", choices=("all", "train", "decode", "roofline"), default="all")
     parser.add_argument("--json", help="also write the figures to this file")
     parser.add_argument(
+        "--source-length",
+        type=int,
+        default=SOURCE_LEN,
+        help="source tokens per sentence (the peer's shape: 20; summarization: 250-400)",
+    )
+    parser.add_argument(
         "--dtype-policy",
         default="float32",
         help="a Keras dtype policy for the models, e.g. mixed_bfloat16",
@@ -153,12 +163,13 @@ def main(argv: list[str] | None = None) -> dict:
             "keras": keras.__version__,
             "dtype_policy": args.dtype_policy,
             "device": device_name(),
+            "source_length": args.source_length,
             "cpu": machine.cpu_description(),
         }
         if args.part in ("all", "train"):
-            results.update(train_throughput(args.reps))
+            results.update(train_throughput(args.reps, args.source_length))
         if args.part in ("all", "decode"):
-            results.update(decode_throughput(args.reps))
+            results.update(decode_throughput(args.reps, args.source_length))
         if args.part in ("all", "roofline"):
             results.update(roofline())
         print(json.dumps(results, indent=1))
