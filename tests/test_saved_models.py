@@ -32,7 +32,7 @@ def _known(name: str) -> dict:
 
 
 def test_every_model_is_there():
-    assert MODELS == ["gettext-en-de"]
+    assert MODELS == ["gettext-en-de", "gettext-en-es"]
 
 
 @pytest.mark.parametrize("name", MODELS)
