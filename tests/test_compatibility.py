@@ -46,7 +46,7 @@ def test_a_translator_saved_by_0_1_loads_and_gives_its_outputs(tmp_path):
     "name, path",
     [
         ("callbacks", "keras_seq2seq.training.callbacks"),
-        ("datasets", "keras_seq2seq.data.datasets"),
+        ("datasets", ("keras_seq2seq.data.datasets", "keras_seq2seq.data.dialogue")),
         ("dates", "keras_seq2seq.data.dates"),
         ("distribute", "keras_seq2seq.backend.distribute"),
         ("losses", "keras_seq2seq.training.losses"),
@@ -58,14 +58,15 @@ def test_a_translator_saved_by_0_1_loads_and_gives_its_outputs(tmp_path):
 )
 def test_the_public_modules_re_export_every_public_name(name, path):
     public = importlib.import_module(f"keras_seq2seq.{name}")
-    implementation = importlib.import_module(path)
-    defined = set()  # what the implementation defines at its top level (not what it imports)
-    for node in ast.parse(inspect.getsource(implementation)).body:
-        targets = getattr(node, "targets", [getattr(node, "target", None)])
-        names = [getattr(node, "name", None), *(getattr(t, "id", None) for t in targets)]
-        defined.update(n for n in names if n and not n.startswith("_"))
-    assert set(public.__all__) == defined
-    assert all(getattr(public, key) is getattr(implementation, key) for key in defined)
+    defined = {}  # what the implementations define at their top level (not what they import)
+    for each in (path,) if isinstance(path, str) else path:
+        implementation = importlib.import_module(each)
+        for node in ast.parse(inspect.getsource(implementation)).body:
+            targets = getattr(node, "targets", [getattr(node, "target", None)])
+            names = [getattr(node, "name", None), *(getattr(t, "id", None) for t in targets)]
+            defined.update({n: implementation for n in names if n and not n.startswith("_")})
+    assert set(public.__all__) == set(defined)
+    assert all(getattr(public, key) is getattr(module, key) for key, module in defined.items())
     assert getattr(keras_seq2seq, name) is public
 
 

@@ -14,7 +14,7 @@ import os
 
 from keras_seq2seq import validation
 
-SPLITS = ("train", "valid", "test")
+_SPLITS = ("train", "valid", "test")
 
 
 def _data_dir() -> str:
@@ -66,7 +66,7 @@ def chatterbot_pairs(
     """
     import yaml  # installed with chatterbot-corpus (the `dialogue` extra)
 
-    validation.one_of("split", split, SPLITS)
+    validation.one_of("split", split, _SPLITS)
     validation.unit_interval("valid_fraction", valid_fraction)
     validation.unit_interval("test_fraction", test_fraction)
     if valid_fraction + test_fraction > 1.0:
