@@ -7,14 +7,13 @@ import math
 import re
 
 from keras_seq2seq import validation
+from keras_seq2seq.scores import UnicodeWords
 
 # A sentence ends at ., ! or ? followed by a space and an upper-case letter or digit (so
 # "e.g. the" and "v1.2" do not end one).
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9])")
-
-
-def _words(text: str) -> list[str]:
-    return re.findall(r"\w+", text.lower())
+# Retrieval matches the words ROUGE counts: lowercased Unicode word runs.
+_words = UnicodeWords().tokenize
 
 
 def lead(text: str, words: int | None = None) -> str:

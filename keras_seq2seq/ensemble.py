@@ -64,11 +64,6 @@ class Ensemble(Generator, keras.Model):
         return all(model.has_attention for model in self.models)
 
     @property
-    def copies_source(self) -> bool:
-        """Whether any member copies source tokens (so the vocabularies must be one)."""
-        return any(model.copies_source for model in self.models)
-
-    @property
     def needs_joint_vocabulary(self) -> bool:
         """Whether any member needs one vocabulary for source and target."""
         return any(model.needs_joint_vocabulary for model in self.models)

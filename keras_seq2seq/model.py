@@ -309,15 +309,10 @@ class Seq2Seq(Generator, trainers.ScheduledSamplingTrainer, keras.Model):
         return self.decoder.attention is not None
 
     @property
-    def copies_source(self) -> bool:
-        """Whether the decoder copies source tokens (`copy_attention`)."""
-        return self.decoder.copy_attention
-
-    @property
     def needs_joint_vocabulary(self) -> bool:
         """Whether source and target ids must mean the same tokens: the decoder copies source
-        tokens, or one table embeds both sides (`share_embeddings`)."""
-        return self.copies_source or self.share_embeddings
+        tokens (`copy_attention`), or one table embeds both sides (`share_embeddings`)."""
+        return self.decoder.copy_attention or self.share_embeddings
 
     def search_inputs(self, source_ids) -> tuple:
         """What a search starts from (`Generator.search`): the decoder's step function, its

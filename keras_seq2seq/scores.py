@@ -71,7 +71,7 @@ def rouge_scores(hypotheses: list[str], references: list[str]) -> dict[str, floa
         scores = scorer.score(reference, hypothesis)
         for name in names:
             totals[name] += scores[name].fmeasure
-    return {name: 100.0 * total / max(len(hypotheses), 1) for name, total in totals.items()}
+    return {name: 100.0 * total / len(hypotheses) for name, total in totals.items()}
 
 
 def _definition(line: str) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
@@ -120,7 +120,7 @@ def code_scores(hypotheses: list[str], references: list[str]) -> dict[str, float
     ```
     """
     _check_pairs(hypotheses, references)
-    count = max(len(hypotheses), 1)
+    count = len(hypotheses)
     lines = names = arguments = 0
     for hypothesis, reference in zip(hypotheses, references, strict=True):
         (name, args), (ref_name, ref_args) = signature(hypothesis), signature(reference)
