@@ -46,7 +46,15 @@ def test_a_translator_saved_by_0_1_loads_and_gives_its_outputs(tmp_path):
     "name, path",
     [
         ("callbacks", "keras_seq2seq.training.callbacks"),
-        ("datasets", ("keras_seq2seq.data.datasets", "keras_seq2seq.data.dialogue")),
+        (
+            "datasets",
+            (
+                "keras_seq2seq.data.datasets",
+                "keras_seq2seq.data.dialogue",
+                "keras_seq2seq.data.python_code",
+                "keras_seq2seq.data.debian",
+            ),
+        ),
         ("dates", "keras_seq2seq.data.dates"),
         ("distribute", "keras_seq2seq.backend.distribute"),
         ("losses", "keras_seq2seq.training.losses"),

@@ -8,13 +8,11 @@ sets. The corpus is small (about 1,700 English pairs): enough to show a model re
 make a good chatbot.
 """
 
-import hashlib
 import itertools
 import os
 
 from keras_seq2seq import validation
-
-_SPLITS = ("train", "valid", "test")
+from keras_seq2seq.data.splits import check_split, split_of
 
 
 def _data_dir() -> str:
@@ -32,14 +30,6 @@ def chatterbot_languages() -> list[str]:
     """The languages the installed corpus has, e.g. `["bengali", "chinese", "english", ...]`."""
     directory = _data_dir()
     return sorted(n for n in os.listdir(directory) if os.path.isdir(os.path.join(directory, n)))
-
-
-def _split_of(conversation: list[str], valid_fraction: float, test_fraction: float) -> str:
-    digest = hashlib.sha256(conversation[0].strip().lower().encode("utf-8")).digest()
-    position = int.from_bytes(digest[:8], "big") / 2**64
-    if position < test_fraction:
-        return "test"
-    return "valid" if position < test_fraction + valid_fraction else "train"
 
 
 def chatterbot_pairs(
@@ -66,14 +56,7 @@ def chatterbot_pairs(
     """
     import yaml  # installed with chatterbot-corpus (the `dialogue` extra)
 
-    validation.one_of("split", split, _SPLITS)
-    validation.unit_interval("valid_fraction", valid_fraction)
-    validation.unit_interval("test_fraction", test_fraction)
-    if valid_fraction + test_fraction > 1.0:
-        raise ValueError(
-            "valid_fraction + test_fraction must be at most 1. Received: "
-            f"valid_fraction={valid_fraction}, test_fraction={test_fraction}"
-        )
+    check_split(split, valid_fraction, test_fraction)
     languages = chatterbot_languages()
     validation.one_of("language", language, languages)
     directory = os.path.join(_data_dir(), language)
@@ -88,6 +71,6 @@ def chatterbot_pairs(
             turns = [turn for turn in turns if turn]
             if len(turns) < 2:
                 continue
-            if _split_of(turns, valid_fraction, test_fraction) == split:
+            if split_of(turns[0].lower(), valid_fraction, test_fraction) == split:
                 pairs.extend(itertools.pairwise(turns))
     return pairs
