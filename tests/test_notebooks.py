@@ -24,6 +24,9 @@ PASSES = {
     "04_attention_and_length": ("torch",),
     "05_serving": ("tensorflow",),
     "06_backends": ("tensorflow", "jax", "torch"),
+    "07_summarization": ("torch",),
+    "08_code_generation": ("torch",),
+    "09_dialogue": ("torch",),
 }
 PARAMETERS = {
     "01_quickstart": dict(TRAIN_PAIRS=600, TEST_PAIRS=40, EPOCHS=1, UNITS=16),
@@ -34,6 +37,18 @@ PARAMETERS = {
     ),
     "05_serving": dict(TRAIN_PAIRS=300, EPOCHS=1, BATCH_SIZES=[1, 8]),
     "06_backends": dict(TRAIN_PAIRS=200, EPOCHS=1),
+    "07_summarization": dict(
+        MAX_TRAIN_PAIRS=300,
+        VALID_PAIRS=20,
+        VOCABULARY_SIZE=300,
+        MAX_SOURCE_LENGTH=6,
+        EPOCHS=1,
+        UNITS=16,
+    ),
+    "08_code_generation": dict(
+        MAX_TRAIN_PAIRS=300, VALID_PAIRS=20, VOCABULARY_SIZE=400, EPOCHS=1, UNITS=16
+    ),
+    "09_dialogue": dict(VOCABULARY_SIZE=400, EPOCHS=1, UNITS=16),
 }
 
 
@@ -67,6 +82,10 @@ def test_notebook_runs(name, tmp_path):
     if name == "02_translation":
         pairs = datasets.spelled_digits(PARAMETERS[name]["MAX_PAIRS"], seed=0)
         parameters["TSV"] = write_tsv(tmp_path / "pairs.tsv", pairs)
+    if name == "07_summarization":  # a folder like ../shared/data/debian-summaries, offline
+        for split, seed in (("train", 0), ("valid", 1)):
+            write_tsv(tmp_path / f"{split}.tsv", datasets.spelled_digits(300, seed=seed))
+        parameters["DATA"] = str(tmp_path)
     papermill.execute_notebook(
         os.path.join(EXAMPLES, f"{name}.ipynb"),
         str(tmp_path / f"{name}.out.ipynb"),
