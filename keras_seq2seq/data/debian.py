@@ -40,8 +40,8 @@ def _description_pairs(text: str, max_characters: int = 1000) -> list[tuple[str,
         if not package or not lines:
             continue
         synopsis = " ".join(lines[0].split())
-        body = " ".join(" ".join(line.split()) for line in lines[1:] if line.strip() != ".")
-        body = " ".join(body.split())[:max_characters].rstrip()
+        words = [word for line in lines[1:] if line.strip() != "." for word in line.split()]
+        body = " ".join(words)[:max_characters].rstrip()
         if synopsis and body:
             pairs.append((package, body, synopsis))
     return pairs
