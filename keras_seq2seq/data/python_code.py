@@ -13,7 +13,7 @@ import sysconfig
 
 from keras_seq2seq.data.splits import check_split, split_of
 
-# Directories of the standard library that hold tests, not library code.
+# Directories that hold tests or installed packages, not the library's own code.
 _SKIPPED = frozenset({"test", "tests", "idle_test", "site-packages", "__pycache__"})
 _SENTENCE = re.compile(r"(.+?[.!?])(?:\s|$)")
 
@@ -56,8 +56,9 @@ def python_function_pairs(
     """Docstring-to-`def` pairs of the `.py` files under `root`, one split of them.
 
     Args:
-        root: a directory of Python files; None reads this interpreter's standard library
-            (its test packages and `site-packages` left out).
+        root: a directory of Python files; None reads this interpreter's standard library.
+            Directories named `test`, `tests`, `idle_test`, `site-packages` or `__pycache__`
+            are left out under any root.
         split: `"train"`, `"valid"` or `"test"`.
         valid_fraction: the share of files in valid.
         test_fraction: the share of files in test.
