@@ -113,17 +113,16 @@ def main() -> None:
         _cli("train", "--train", train, "--valid", valid, "--run-dir", run_dir, "--seed", args.seed,
              "--time-budget", str(minutes), *COMMON, *flags, *reuse)  # fmt: skip
         first_runs.setdefault(vocabularies, run_dir)
-        decoders = {"greedy": ["--beam-width", "1"], "beam 5, lp 0.6": ["--beam-width", "5"]}
+        beam = ("beam 5, lp 0.6", ["--beam-width", "5"])
         if name in TUNED:  # saves the tuned beam search in the model: evaluate uses it unasked
             printed = _cli("tune", "--model", run_dir, "--tsv", valid, "--beam-width", "5",
                            *TUNED[name], "--save")  # fmt: skip
             with open(os.path.join(run_dir, "tune.txt"), "w", encoding="utf-8") as file:
                 file.write(printed)  # one JSON line of scores per length penalty
             penalty = re.search(r"Best length penalty by \w+: (\S+) ", printed).group(1)
-            del decoders["beam 5, lp 0.6"]
-            decoders[f"beam 5, lp {penalty} (tuned)"] = []
+            beam = (f"beam 5, lp {penalty} (tuned)", [])
         run_rows = []
-        for decoder, flags in decoders.items():
+        for decoder, flags in (("greedy", ["--beam-width", "1"]), beam):
             output = os.path.join(run_dir, f"valid.{decoder.split(',')[0].replace(' ', '')}.txt")
             printed = _cli("evaluate", "--model", run_dir, "--tsv", valid, *flags,
                            "--output", output)  # fmt: skip
