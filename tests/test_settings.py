@@ -140,6 +140,35 @@ def test_builder_follows_the_settings():
     assert isinstance(linear, schedules.Linear) and linear.get_config()["floor"] == 0.25
 
 
+def _replaced(saved, beam_width=None, length_penalty=None):
+    settings = DecodingSettings(beam_width=beam_width, length_penalty=length_penalty)
+    return builder.replace_search(saved, settings).get_config()
+
+
+def test_a_new_beam_width_keeps_a_tuned_length_penalty():
+    tuned = samplers.BeamSearch(5, length_penalty=1.5, coverage_penalty=0.2)
+    assert builder.replace_search(tuned, DecodingSettings(None, None)) is tuned
+    assert _replaced(tuned, beam_width=8) == {**tuned.get_config(), "beam_width": 8}
+    assert _replaced(tuned, length_penalty=0.0) == {**tuned.get_config(), "length_penalty": 0.0}
+    assert _replaced(tuned, 2, 1.0) == {
+        **tuned.get_config(),
+        "beam_width": 2,
+        "length_penalty": 1.0,
+    }
+    assert isinstance(builder.replace_search(tuned, DecodingSettings(1, None)), samplers.Greedy)
+    fresh = _replaced(samplers.Greedy(), beam_width=4)
+    assert (fresh["beam_width"], fresh["length_penalty"]) == (4, DecodingSettings().length_penalty)
+
+
+@pytest.mark.parametrize(
+    "saved, beam_width",
+    [(samplers.Greedy(), None), (samplers.Sampling(top_p=0.9), None), (samplers.BeamSearch(), 1)],
+)
+def test_a_length_penalty_without_beam_search_is_refused(saved, beam_width):
+    with pytest.raises(ValueError, match="needs beam search.*length_penalty=1.0"):
+        _replaced(saved, beam_width, 1.0)
+
+
 @pytest.mark.parametrize("level, size", [("word", 20), ("sentencepiece", 300)])
 def test_a_joint_vocabulary_is_learned_from_both_sides_and_shared(level, size):
     data = DataSettings(train="t", source_level=level, target_level=level,

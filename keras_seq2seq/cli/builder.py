@@ -107,6 +107,34 @@ def build_sampler(settings: DecodingSettings) -> samplers.Sampler:
     return samplers.BeamSearch(settings.beam_width, length_penalty=settings.length_penalty)
 
 
+def replace_search(saved: samplers.Sampler, settings: DecodingSettings) -> samplers.Sampler:
+    """A loaded model's search with the settings that are not None replacing its own.
+
+    A new beam width keeps a saved beam search's penalties (a length penalty tuned on valid
+    stays); a beam search replacing another search gets the default length penalty unless one
+    is given. A length penalty alone changes a saved beam search's; for any other saved search
+    it is an error, as is a length penalty with `beam_width=1`.
+    """
+    if settings.beam_width is None and settings.length_penalty is None:
+        return saved
+    beam = saved.get_config() if isinstance(saved, samplers.BeamSearch) else {}
+    beam_width = settings.beam_width or beam.get("beam_width", 1)
+    if beam_width == 1 and settings.length_penalty is None:
+        return samplers.Greedy()
+    if beam_width == 1:
+        raise ValueError(
+            f"A length penalty needs beam search, and this model would decode with "
+            f"{samplers.Greedy() if settings.beam_width else saved!r}: pass --beam-width 2 or "
+            f"more. Received: length_penalty={settings.length_penalty}"
+        )
+    changes = {"beam_width": beam_width}
+    if settings.length_penalty is not None:
+        changes["length_penalty"] = settings.length_penalty
+    elif not beam:
+        changes["length_penalty"] = DecodingSettings().length_penalty
+    return samplers.BeamSearch(**{**beam, **changes})
+
+
 def adapt_processors(
     settings: DataSettings, pairs: Iterable[tuple[str, str]]
 ) -> tuple[TextProcessor, TextProcessor]:

@@ -170,8 +170,7 @@ def load_translator(models: str | list[str], decoding: DecodingSettings) -> Tran
             max_source_length=translator.max_source_length,
             max_length=translator.max_length,
         )
-    if decoding.beam_width is not None:
-        translator.sampler = builder.build_sampler(decoding)
+    translator.sampler = builder.replace_search(translator.sampler, decoding)
     if decoding.max_output_length is not None:
         translator.max_length = decoding.max_output_length
     return translator

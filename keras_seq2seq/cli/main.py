@@ -62,7 +62,7 @@ def _tune(commands, args) -> None:
     pairs = commands.read_pairs(args.tsv)
     path = commands.translator_file(args.model)
     translator = commands.load_translator(
-        path, settings.DecodingSettings(beam_width=args.beam_width)
+        path, settings.DecodingSettings(beam_width=args.beam_width, length_penalty=None)
     )
     commands.tune_length_penalty(
         translator, pairs, args.length_penalties, args.metric, args.batch_size

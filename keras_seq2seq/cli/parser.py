@@ -270,11 +270,13 @@ def _add_decoding_flags(parser: argparse.ArgumentParser, for_train: bool = False
         default=_default(settings.DecodingSettings, "beam_width") if for_train else None,
         help="1: greedy; more: beam search" + ("" if for_train else " (default: as saved)"),
     )
+    length_penalty = _default(settings.DecodingSettings, "length_penalty")
     group.add_argument(
         "--length-penalty",
         type=float,
-        default=_default(settings.DecodingSettings, "length_penalty"),
-        help="beam search alpha",
+        default=length_penalty if for_train else None,
+        help="beam search alpha"
+        + ("" if for_train else f" (default: as saved, or {length_penalty} for a new beam search)"),
     )
     group.add_argument(
         "--max-output-length",

@@ -202,19 +202,21 @@ class DecodingSettings:
 
     Args:
         beam_width: 1 for greedy search, more for beam search; None keeps the saved search.
-        length_penalty: beam search's alpha, at least 0.
+        length_penalty: beam search's alpha, at least 0; None keeps the saved value (loading
+            only).
         max_output_length: the most tokens per translation, the end token included; None keeps
             the saved value (in training: `max_target_length`).
     """
 
     beam_width: int | None = 4
-    length_penalty: float = 0.6
+    length_penalty: float | None = 0.6
     max_output_length: int | None = None
 
     def __post_init__(self):
         if self.beam_width is not None:
             validation.positive_int("beam_width", self.beam_width)
-        validation.number("length_penalty", self.length_penalty, 0.0)
+        if self.length_penalty is not None:
+            validation.number("length_penalty", self.length_penalty, 0.0)
         if self.max_output_length is not None:
             validation.positive_int("max_output_length", self.max_output_length)
 
