@@ -14,7 +14,7 @@ pids=()
 for backend in "${backends[@]}"; do
   KERAS_BACKEND=$backend OMP_NUM_THREADS=1 TF_NUM_INTRAOP_THREADS=1 \
     XLA_FLAGS="${XLA_FLAGS:-} --xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1" \
-    python -m pytest -q -p no:cacheprovider \
+    python -m pytest -q -p no:cacheprovider --durations=15 \
     --basetemp "$work/tmp-$backend" "$@" >"$work/$backend.log" 2>&1 &
   pids+=($!)
 done
