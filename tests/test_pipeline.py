@@ -30,13 +30,19 @@ def test_batches_are_dense_int32_with_start_and_end(processors):
     dataset = pipeline.text_pairs_dataset(PAIRS, source, target, batch_size=32, seed=0)
     batches = _batches(dataset)
     assert len(batches) == int(dataset.cardinality())
-    assert sum(len(s) for (s, _), _ in batches) == len(PAIRS)
+    assert sum((s[:, 0] != 0).sum() for (s, _), _ in batches) == len(PAIRS)
     texts = set()
     for (source_ids, decoder_inputs), labels in batches:
         assert source_ids.dtype == decoder_inputs.dtype == labels.dtype == np.int32
         assert decoder_inputs.shape == labels.shape
-        assert source_ids.shape[1] in pipeline.PADDED_LENGTHS
-        assert labels.shape[1] in pipeline.PADDED_LENGTHS
+        # A padded length, or the longest in the data where that is shorter.
+        for ids in (source_ids, labels):
+            assert ids.shape[1] in pipeline.PADDED_LENGTHS or ids.shape[1] == max(
+                b[0][0].shape[1] if ids is source_ids else b[1].shape[1] for b in batches
+            )
+        real = labels[:, 0] != 0  # the rest fill the batch: all padding
+        assert len(labels) == 32 and not (source_ids[~real].any() or labels[~real].any())
+        source_ids, decoder_inputs, labels = source_ids[real], decoder_inputs[real], labels[real]
         assert np.all(decoder_inputs[:, 0] == 1)
         # Labels are the decoder inputs shifted left, ending with the end token (2).
         lengths = (labels != 0).sum(1)
@@ -46,6 +52,38 @@ def test_batches_are_dense_int32_with_start_and_end(processors):
         )
         texts.update(s.decode() for s in source.detokenize(source_ids).numpy())
     assert texts == {s for s, _ in PAIRS}
+
+
+def test_batches_are_filled_to_one_size_and_never_padded_past_the_longest(processors):
+    source, target = processors
+    pairs = [*PAIRS[:50], ("7" * 13, "seven")]  # the one 13-character source: padded to 13
+    dataset = pipeline.text_pairs_dataset(pairs, source, target, batch_size=16, seed=0)
+    batches = _batches(dataset)
+    assert {len(labels) for _, labels in batches} == {16}
+    assert max(s.shape[1] for (s, _), _ in batches) == 13
+    unfilled = pipeline.text_pairs_dataset(pairs, source, target, 16, seed=0, fill_batches=False)
+    assert sum(len(labels) for _, labels in _batches(unfilled)) == len(pairs)
+
+
+def test_filler_rows_change_no_training_step():
+    # What the filled last batch of a bucket relies on: all-padding rows add nothing to the loss,
+    # metrics or gradients, with copy attention's mixed distribution and the coverage loss too.
+    (source, decoder_inputs), labels = random_batch(batch=5, vocabulary_size=20, seed=1)
+    filled = [np.pad(a, [(0, 3), (0, 0)]) for a in (source, decoder_inputs, labels)]
+    results, start = [], None
+    for (s, d), y in [((source, decoder_inputs), labels), ((filled[0], filled[1]), filled[2])]:
+        model = tiny_model(copy_attention=True, coverage_loss_weight=0.5)
+        model((s, d))
+        start = start or model.get_weights()  # both models start from the same weights
+        model.set_weights(start)
+        model.compile(optimizer="sgd", jit_compile=False)
+        logs = model.train_on_batch((s, d), y, return_dict=True)
+        results.append((logs, [v.numpy() if hasattr(v, "numpy") else v for v in model.weights]))
+    (logs, weights), (filled_logs, filled_weights) = results
+    for name in ("loss", "accuracy", "exact_match"):
+        np.testing.assert_allclose(filled_logs[name], logs[name], rtol=1e-5, atol=1e-7)
+    for weight, filled_weight in zip(weights, filled_weights, strict=True):
+        np.testing.assert_allclose(np.asarray(filled_weight), np.asarray(weight), atol=1e-6)
 
 
 def test_bucketing_keeps_padding_small(processors):
@@ -91,7 +129,7 @@ def test_drop_is_counted(processors):
             PAIRS, source, target, max_source_length=5, too_long="drop"
         )
     kept = sum(len(s) <= 5 for s, _ in PAIRS)
-    assert sum(len(b[1]) for b in _batches(dataset)) == kept
+    assert sum((labels[:, 0] != 0).sum() for _, labels in _batches(dataset)) == kept
 
 
 def test_no_warning_when_nothing_is_cut(processors, recwarn):
