@@ -67,21 +67,31 @@ class Retriever:
         norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
         return {w: v / norm for w, v in vector.items()}
 
-    def predict(self, sources: list[str]) -> list[str]:
+    def predict(self, sources: list[str], exclude: list[int] | None = None) -> list[str]:
         """The retrieved target of each source.
 
         Args:
             sources: the texts to answer.
+            exclude: for each source, the index of a training pair it may not retrieve
+                (leave-one-out: `predict(training sources, exclude=range(len(pairs)))` gives
+                each training pair its nearest other pair).
 
         Returns:
             One training target per source.
         """
+        if exclude is not None and len(exclude) != len(sources):
+            raise ValueError(
+                f"`exclude` needs one index per source ({len(sources)}). Received "
+                f"{len(exclude)} indices."
+            )
         outputs = []
-        for source in sources:
+        for position, source in enumerate(sources):
             scores = collections.defaultdict(float)
             for word, weight in self._vector(collections.Counter(_words(source))).items():
                 for index, other in self._postings[word]:
                     scores[index] += weight * other
+            if exclude is not None:
+                scores.pop(exclude[position], None)
             if scores:
                 best = max(scores.items(), key=lambda item: (item[1], -item[0]))[0]
                 outputs.append(self.pairs[best][1])

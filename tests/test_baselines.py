@@ -28,3 +28,12 @@ def test_retrieval_returns_the_target_of_the_most_similar_source():
         "def close(self):",  # no shared word: the most common target (the first on a tie)
     ]
     assert_rejected(lambda: Retriever([]), r"pairs=\[\]")
+
+
+def test_retrieval_can_leave_each_training_pair_out():
+    pairs = [("Close the file.", "def close(self):"), ("Close the socket.", "def shutdown(sock):")]
+    retriever = Retriever(pairs)
+    sources = [source for source, _ in pairs]
+    assert retriever.predict(sources) == ["def close(self):", "def shutdown(sock):"]
+    assert retriever.predict(sources, exclude=[0, 1]) == ["def shutdown(sock):", "def close(self):"]
+    assert_rejected(lambda: retriever.predict(sources, exclude=[0]), "one index per source")
