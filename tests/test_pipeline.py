@@ -31,15 +31,14 @@ def test_batches_are_dense_int32_with_start_and_end(processors):
     batches = _batches(dataset)
     assert len(batches) == int(dataset.cardinality())
     assert sum((s[:, 0] != 0).sum() for (s, _), _ in batches) == len(PAIRS)
+    widest = [max(s.shape[1] for (s, _), _ in batches), max(y.shape[1] for _, y in batches)]
     texts = set()
     for (source_ids, decoder_inputs), labels in batches:
         assert source_ids.dtype == decoder_inputs.dtype == labels.dtype == np.int32
         assert decoder_inputs.shape == labels.shape
         # A padded length, or the longest in the data where that is shorter.
-        for ids in (source_ids, labels):
-            assert ids.shape[1] in pipeline.PADDED_LENGTHS or ids.shape[1] == max(
-                b[0][0].shape[1] if ids is source_ids else b[1].shape[1] for b in batches
-            )
+        for ids, most in zip((source_ids, labels), widest, strict=True):
+            assert ids.shape[1] in pipeline.PADDED_LENGTHS or ids.shape[1] == most
         real = labels[:, 0] != 0  # the rest fill the batch: all padding
         assert len(labels) == 32 and not (source_ids[~real].any() or labels[~real].any())
         source_ids, decoder_inputs, labels = source_ids[real], decoder_inputs[real], labels[real]
@@ -78,12 +77,12 @@ def test_filler_rows_change_no_training_step():
         model.set_weights(start)
         model.compile(optimizer="sgd", jit_compile=False)
         logs = model.train_on_batch((s, d), y, return_dict=True)
-        results.append((logs, [v.numpy() if hasattr(v, "numpy") else v for v in model.weights]))
+        results.append((logs, model.get_weights()))
     (logs, weights), (filled_logs, filled_weights) = results
     for name in ("loss", "accuracy", "exact_match"):
         np.testing.assert_allclose(filled_logs[name], logs[name], rtol=1e-5, atol=1e-7)
     for weight, filled_weight in zip(weights, filled_weights, strict=True):
-        np.testing.assert_allclose(np.asarray(filled_weight), np.asarray(weight), atol=1e-6)
+        np.testing.assert_allclose(filled_weight, weight, atol=1e-6)
 
 
 def test_bucketing_keeps_padding_small(processors):
