@@ -209,7 +209,9 @@ def text_pairs_dataset(
     if shuffle:
         dataset = dataset.shuffle(len(sources), seed=seed, reshuffle_each_iteration=True)
     dataset = dataset.map(_with_start_and_end)
-    lengths = np.maximum([len(s) for s in sources], [len(t) + 1 for t in targets])
+    source_lengths = np.array([len(s) for s in sources])
+    label_lengths = np.array([len(t) + 1 for t in targets])
+    lengths = np.maximum(source_lengths, label_lengths)
     boundaries = [n + 1 for n in PADDED_LENGTHS if n < lengths.max()]
     dataset = dataset.bucket_by_sequence_length(
         lambda inputs, labels: tf.maximum(tf.shape(inputs[0])[0], tf.shape(labels)[0]),
@@ -224,8 +226,8 @@ def text_pairs_dataset(
     pad = functools.partial(
         _pad_batch,
         rows=batch_size if fill_batches else None,
-        source_cap=max(PADDED_LENGTHS[0], max(map(len, sources))),
-        target_cap=max(PADDED_LENGTHS[0], max(map(len, targets)) + 1),
+        source_cap=max(PADDED_LENGTHS[0], int(source_lengths.max())),
+        target_cap=max(PADDED_LENGTHS[0], int(label_lengths.max())),
     )
     return dataset.map(pad).prefetch(tf.data.AUTOTUNE)
 
